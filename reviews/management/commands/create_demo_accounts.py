@@ -1,0 +1,77 @@
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from reviews import roles
+from reviews.models import EditorialRole, Reviewer
+
+# For local use only: the passwords are printed and written in the README.
+DEMO_ACCOUNTS = [
+    # username, password, full name, group, editorial role (None for those who do not review)
+    ("editor", "demo-editor-pass", "Erin Editor", roles.EDITORS, None),
+    (
+        "clinical",
+        "demo-clinical-pass",
+        "Dr Cara Clinician",
+        roles.CLINICAL_REVIEWERS,
+        EditorialRole.CLINICAL_REVIEWER,
+    ),
+    ("lay", "demo-lay-pass", "Lee Layreader", roles.LAY_REVIEWERS, EditorialRole.LAY_REVIEWER),
+    (
+        "senior",
+        "demo-senior-pass",
+        "Dr Sam Senior",
+        roles.SENIOR_MEDICAL_EDITORS,
+        EditorialRole.SENIOR_MEDICAL_EDITOR,
+    ),
+    ("admin", "demo-admin-pass", "Ada Administrator", None, None),
+]
+
+JOB_TITLES = {
+    EditorialRole.CLINICAL_REVIEWER: "Consultant Medical Oncologist (demo)",
+    EditorialRole.LAY_REVIEWER: "Person living with sarcoma (demo)",
+    EditorialRole.SENIOR_MEDICAL_EDITOR: "Consultant Clinical Oncologist (demo)",
+}
+
+
+class Command(BaseCommand):
+    help = "Create the demo accounts for local use, and print them. Refused when DEBUG is off."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        if not settings.DEBUG:
+            raise CommandError(
+                "Demo accounts are for local development only, and DJANGO_DEBUG is off. "
+                "Create real accounts with `manage.py createsuperuser` and the admin."
+            )
+        User = get_user_model()
+        self.stdout.write("Demo accounts (local use only), sign in at /admin/:")
+        for username, password, full_name, group_name, editorial_role in DEMO_ACCOUNTS:
+            first_name, _, last_name = full_name.rpartition(" ")
+            user, _ = User.objects.update_or_create(
+                username=username,
+                defaults={
+                    "first_name": first_name,
+                    "last_name": last_name,
+                    "email": f"{username}@example.org",
+                    "is_staff": True,
+                    "is_superuser": group_name is None,
+                },
+            )
+            user.set_password(password)
+            user.save()
+            if group_name:
+                user.groups.set([Group.objects.get(name=group_name)])
+            if editorial_role:
+                Reviewer.objects.update_or_create(
+                    user=user,
+                    defaults={
+                        "name": full_name,
+                        "job_title": JOB_TITLES[editorial_role],
+                        "editorial_role": editorial_role,
+                    },
+                )
+            role = group_name or "administrator"
+            self.stdout.write(f"  {username:<10} {password:<20} {role}")

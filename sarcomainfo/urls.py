@@ -1,0 +1,20 @@
+from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path
+
+from therapies.sitemaps import GlossarySitemap, PublishedPageSitemap
+
+admin.site.site_header = "sarcomainfo editorial"
+admin.site.site_title = "sarcomainfo editorial"
+admin.site.index_title = "Patient information"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path(
+        "sitemap.xml",
+        sitemap,
+        {"sitemaps": {"pages": PublishedPageSitemap, "glossary": GlossarySitemap}},
+        name="sitemap",
+    ),
+    path("", include("therapies.urls")),
+]

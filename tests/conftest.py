@@ -1,0 +1,89 @@
+import datetime
+
+import pytest
+
+from reviews.models import EditorialRole, PageReview, Reviewer
+from therapies.models import (
+    Availability,
+    BrandName,
+    Condition,
+    DosageForm,
+    DrugClass,
+    Indication,
+    SideEffect,
+    Therapy,
+    TherapySideEffect,
+)
+from therapies.publishing import publish
+from therapies.seed_loader import load_seed_content
+
+
+@pytest.fixture
+def seed(db):
+    """The seed page's content, loaded and published as `make run` does."""
+    return load_seed_content()
+
+
+@pytest.fixture
+def approver(db):
+    return Reviewer.objects.create(
+        name="Dr Test Approver",
+        job_title="Consultant Oncologist",
+        editorial_role=EditorialRole.SENIOR_MEDICAL_EDITOR,
+    )
+
+
+@pytest.fixture
+def record_review(approver):
+    def record(item, reviewed_on=datetime.date(2026, 1, 5), **kwargs):
+        return PageReview.objects.create(
+            item=item, reviewed_on=reviewed_on, approved_by=approver, **kwargs
+        )
+
+    return record
+
+
+def get_or_make(model, name, **extra):
+    slug = name.lower().replace(" ", "-")
+    return model.objects.get_or_create(slug=slug, defaults={"name": name, **extra})[0]
+
+
+@pytest.fixture
+def make_therapy(record_review):
+    """A therapy with the given facts, reviewed and published unless told otherwise."""
+
+    def make(
+        generic_name,
+        *,
+        brands=(),
+        conditions=(),
+        drug_class=None,
+        forms=(),
+        side_effects=(),
+        nhs=None,
+        published=True,
+        **fields,
+    ):
+        therapy = Therapy.objects.create(
+            generic_name=generic_name,
+            slug=generic_name.lower(),
+            drug_class=get_or_make(DrugClass, drug_class) if drug_class else None,
+            **fields,
+        )
+        for brand in brands:
+            BrandName.objects.create(therapy=therapy, name=brand)
+        for condition in conditions:
+            Indication.objects.create(therapy=therapy, condition=get_or_make(Condition, condition))
+        therapy.dosage_forms.set([get_or_make(DosageForm, form) for form in forms])
+        for position, effect in enumerate(side_effects):
+            TherapySideEffect.objects.create(
+                therapy=therapy, side_effect=get_or_make(SideEffect, effect), position=position
+            )
+        if nhs:
+            Availability.objects.create(therapy=therapy, nation="uk", status=nhs)
+        record_review(therapy)
+        if published:
+            publish(therapy)
+        return therapy
+
+    return make

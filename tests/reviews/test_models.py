@@ -1,0 +1,48 @@
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.test import override_settings
+
+from reviews.dates import add_months
+from reviews.models import PageReview
+from therapies.models import GlossaryTerm
+
+
+@pytest.mark.parametrize(
+    ("start", "months", "expected"),
+    [
+        (datetime.date(2022, 12, 1), 36, datetime.date(2025, 12, 1)),
+        (datetime.date(2024, 1, 31), 1, datetime.date(2024, 2, 29)),
+        (datetime.date(2023, 11, 15), 2, datetime.date(2024, 1, 15)),
+    ],
+)
+def test_add_months(start, months, expected):
+    assert add_months(start, months) == expected
+
+
+@pytest.fixture
+def term(db):
+    return GlossaryTerm.objects.create(term="adjuvant", slug="adjuvant", explanation="After.")
+
+
+@override_settings(REVIEW_CYCLE_MONTHS=36)
+def test_next_review_defaults_to_the_review_cycle(term):
+    review = PageReview.objects.create(item=term, reviewed_on=datetime.date(2022, 12, 1))
+    assert review.next_review_due == datetime.date(2025, 12, 1)
+
+
+def test_next_review_before_the_review_is_a_form_error(term):
+    review = PageReview(
+        item=term,
+        reviewed_on=datetime.date(2022, 12, 1),
+        next_review_due=datetime.date(2022, 11, 1),
+    )
+    with pytest.raises(ValidationError, match="must come after"):
+        review.full_clean()
+
+
+def test_due_for_review_finds_pages_due_on_a_date(seed):
+    due = PageReview.objects.due_for_review(on=datetime.date(2025, 12, 1))
+    assert due.count() == PageReview.objects.count() == 19
+    assert not PageReview.objects.due_for_review(on=datetime.date(2025, 11, 30)).exists()

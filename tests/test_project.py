@@ -1,0 +1,62 @@
+"""Project-wide promises: migrations match the models, production refuses unsafe settings,
+static files build with hashed names."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.test import override_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_every_model_change_has_its_migration(db):
+    # Exits non-zero (SystemExit) when a model differs from its migrations.
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+def run_check(**env):
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
+    return subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env={**clean, "DJANGO_SETTINGS_MODULE": "sarcomainfo.settings", **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = run_check(DJANGO_DEBUG="0")
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off" in result.stderr
+
+
+def test_production_starts_with_a_secret_key():
+    result = run_check(DJANGO_DEBUG="0", DJANGO_SECRET_KEY="x" * 50, ALLOWED_HOSTS="example.org")
+    assert result.returncode == 0, result.stderr
+
+
+def test_static_files_build_with_compressed_hashed_names(tmp_path):
+    storage = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
+    with override_settings(
+        STATIC_ROOT=tmp_path, STORAGES={"staticfiles": storage, "default": storage}
+    ):
+        call_command("collectstatic", "--no-input", verbosity=0)
+    built = {path.name for path in (tmp_path / "css").iterdir()}
+    assert any(name.startswith("site.") and name.endswith(".css.gz") for name in built)
+    assert any(name.startswith("print.") and name.endswith(".css") for name in built)
+    assert "staticfiles.json" in {path.name for path in tmp_path.iterdir()}
+
+
+@pytest.mark.django_db
+def test_the_suite_runs_on_the_database_ci_asked_for():
+    from django.db import connection
+
+    wanted = os.environ.get("DATABASE_URL", "sqlite")
+    expected = "postgresql" if wanted.startswith("postgres") else "sqlite"
+    assert connection.vendor == expected

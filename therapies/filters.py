@@ -1,0 +1,85 @@
+from functools import cached_property
+
+import django_filters
+from django import forms
+
+from therapies.models import PublishedFacet, PublishedPage
+
+Facet = PublishedFacet.Name
+
+
+class TherapyFilter(django_filters.FilterSet):
+    """The public therapy list's filters. Values it does not understand are ignored, and
+    `ignored` says which, so the page can tell the reader."""
+
+    q = django_filters.CharFilter(
+        label="Drug name, brand or condition",
+        method="search",
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+    condition = django_filters.ChoiceFilter(label="Condition", method="facet")
+    drug_class = django_filters.ChoiceFilter(label="Drug class", method="facet")
+    form = django_filters.ChoiceFilter(label="How it is taken", method="facet")
+    nhs = django_filters.ChoiceFilter(label="NHS availability", method="facet")
+
+    facet_of_filter = {
+        "condition": Facet.CONDITION,
+        "drug_class": Facet.DRUG_CLASS,
+        "form": Facet.DOSAGE_FORM,
+        "nhs": Facet.NHS_STATUS,
+    }
+
+    class Meta:
+        model = PublishedPage
+        fields = ["q", "condition", "drug_class", "form", "nhs"]
+
+    def __init__(self, data=None, queryset=None, **kwargs):
+        super().__init__(data, queryset=queryset or PublishedPage.objects.therapies(), **kwargs)
+        choices = {facet: [] for facet in self.facet_of_filter.values()}
+        published = (
+            PublishedFacet.objects.filter(page__kind="therapy", name__in=choices)
+            .values_list("name", "value", "label")
+            .distinct()
+            .order_by("label")
+        )
+        for name, value, label in published:
+            choices[name].append((value, label))
+        for filter_name, facet in self.facet_of_filter.items():
+            self.filters[filter_name].extra["choices"] = choices[facet]
+            self.filters[filter_name].extra["empty_label"] = "Any"
+
+    def search(self, queryset, name, value):
+        return queryset.matching(value)
+
+    def facet(self, queryset, name, value):
+        return queryset.with_facet(self.facet_of_filter[name], value)
+
+    @cached_property
+    def ignored(self) -> list[dict]:
+        """The filters the reader sent that we could not use, with what they sent."""
+        form = self.form
+        form.is_valid()
+        return [
+            {"label": form.fields[name].label, "value": self.data.get(name, "")[:60]}
+            for name in form.errors
+        ]
+
+    @cached_property
+    def active(self) -> list[dict]:
+        """The filters in use, with the label of the chosen value, for the 'remove' links."""
+        form = self.form
+        form.is_valid()
+        active = []
+        for name, value in form.cleaned_data.items():
+            if not value:
+                continue
+            field = form.fields[name]
+            shown = dict(field.choices).get(value, value) if hasattr(field, "choices") else value
+            without = self.data.copy()
+            for dropped in [name, "page", *form.errors]:
+                without.pop(dropped, None)
+            active.append(
+                {"label": field.label, "value": shown, "remove_query": without.urlencode()}
+            )
+        return active

@@ -1,0 +1,25 @@
+from django.core.management.base import BaseCommand
+
+from therapies.seed_loader import SEED_FILE, load_seed_content
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the seed content (Targeted therapies for soft tissue sarcoma), record its review "
+        "and publish it. Safe to run again: nothing is created twice, and items already in the "
+        "database are left as editors have them unless --update is given."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--update",
+            action="store_true",
+            help="Overwrite items already in the database with the seed file's text, and publish.",
+        )
+
+    def handle(self, *args, update=False, **options):
+        counts = load_seed_content(update=update)
+        self.stdout.write(f"Seed content from {SEED_FILE.name}:")
+        for what, count in sorted(counts.items()):
+            self.stdout.write(f"  {count} {what}")
+        self.stdout.write(self.style.SUCCESS("Seed content loaded."))

@@ -1,0 +1,312 @@
+"""The working rows editors change in the admin. Readers never see these directly: publishing
+freezes them into the published read model (therapies.models.published)."""
+
+from django.db import models
+
+
+class Condition(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    abbreviation = models.CharField(max_length=20, blank=True, help_text="e.g. GIST")
+    slug = models.SlugField(max_length=200, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name} ({self.abbreviation})" if self.abbreviation else self.name
+
+
+class DrugClass(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    abbreviation = models.CharField(max_length=20, blank=True, help_text="e.g. TKI")
+    slug = models.SlugField(max_length=200, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "drug classes"
+
+    def __str__(self):
+        return f"{self.name} ({self.abbreviation})" if self.abbreviation else self.name
+
+
+class DosageForm(models.Model):
+    """How a drug comes: tablets, capsules, liquid, injection…"""
+
+    name = models.CharField(max_length=100, unique=True, help_text="As readers say it: tablets")
+    slug = models.SlugField(max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Reference(models.Model):
+    """A source, cited in full."""
+
+    authors = models.CharField(max_length=500, help_text="e.g. Gronchi A, Miah AB et al.")
+    title = models.CharField(max_length=500)
+    journal = models.CharField(max_length=300, blank=True)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    volume = models.CharField(max_length=20, blank=True)
+    issue = models.CharField(max_length=20, blank=True)
+    pages = models.CharField(max_length=40, blank=True)
+    doi = models.CharField(max_length=200, blank=True, verbose_name="DOI")
+    url = models.URLField(max_length=500, blank=True, verbose_name="URL")
+    accessed = models.DateField(
+        null=True, blank=True, help_text="When we read it. Shown as month and year."
+    )
+
+    class Meta:
+        ordering = ["authors", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["authors", "title"], name="unique_reference")
+        ]
+
+    def __str__(self):
+        return f"{self.authors} {self.title}" + (f" ({self.year})" if self.year else "")
+
+
+class SideEffect(models.Model):
+    name = models.CharField(
+        max_length=200, unique=True, help_text="The plain words readers use: tiredness"
+    )
+    medical_name = models.CharField(
+        max_length=200, blank=True, help_text="The medical word, shown in brackets: fatigue"
+    )
+    slug = models.SlugField(max_length=200, unique=True)
+    what_it_is = models.TextField(blank=True)
+    what_helps = models.TextField(blank=True)
+    references = models.ManyToManyField(Reference, blank=True, related_name="side_effects")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name} ({self.medical_name})" if self.medical_name else self.name
+
+
+class WhereTaken(models.TextChoices):
+    AT_HOME = "at_home", "at home"
+    IN_HOSPITAL = "in_hospital", "in hospital"
+
+
+class Therapy(models.Model):
+    generic_name = models.CharField(max_length=200, unique=True, help_text="e.g. imatinib")
+    slug = models.SlugField(max_length=200, unique=True)
+    drug_class = models.ForeignKey(
+        DrugClass, null=True, blank=True, on_delete=models.PROTECT, related_name="therapies"
+    )
+    summary = models.TextField(blank=True, help_text="What it is and what it may treat.")
+    how_it_works = models.TextField(blank=True)
+    when_used = models.TextField(blank=True, help_text="When and why it is given.")
+    how_taken = models.TextField(blank=True, help_text="How it is taken, in plain words.")
+    dosage_forms = models.ManyToManyField(DosageForm, blank=True, related_name="therapies")
+    how_often = models.CharField(max_length=100, blank=True, help_text="e.g. once a day")
+    where_taken = models.CharField(max_length=20, choices=WhereTaken, blank=True)
+    availability_note = models.TextField(
+        blank=True, help_text="What readers should know about getting it on the NHS."
+    )
+    references = models.ManyToManyField(Reference, blank=True, related_name="therapies")
+    conditions = models.ManyToManyField(
+        Condition, through="Indication", related_name="therapies", blank=True
+    )
+    side_effects = models.ManyToManyField(
+        SideEffect, through="TherapySideEffect", related_name="therapies", blank=True
+    )
+
+    class Meta:
+        ordering = ["generic_name"]
+        verbose_name_plural = "therapies"
+
+    def __str__(self):
+        return self.generic_name
+
+
+class BrandName(models.Model):
+    therapy = models.ForeignKey(Therapy, on_delete=models.CASCADE, related_name="brand_names")
+    name = models.CharField(max_length=100, help_text="As printed on the pack: Glivec®")
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["therapy", "name"], name="unique_brand_per_therapy")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class TreatmentRole(models.TextChoices):
+    TREATMENT = "treatment", "to treat it"
+    BEFORE_SURGERY = "before_surgery", "before surgery, to shrink it"
+    ADJUVANT = "adjuvant", "after surgery, to lower the risk of it coming back (adjuvant)"
+    ADVANCED = "advanced", "when it cannot be removed with surgery or has spread"
+    AFTER_OTHER_TREATMENT = "after_other_treatment", "after other treatments"
+
+
+class Indication(models.Model):
+    """What a therapy treats, and the part it plays in that treatment."""
+
+    therapy = models.ForeignKey(Therapy, on_delete=models.CASCADE, related_name="indications")
+    condition = models.ForeignKey(Condition, on_delete=models.PROTECT, related_name="indications")
+    role = models.CharField(max_length=32, choices=TreatmentRole, default=TreatmentRole.TREATMENT)
+    detail = models.CharField(
+        max_length=300, blank=True, help_text="e.g. for 3 years if there is a higher risk"
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["therapy", "condition", "role"], name="unique_indication_role"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.therapy} for {self.condition}: {self.get_role_display()}"
+
+
+class Frequency(models.TextChoices):
+    """The frequency bands of UK medicine leaflets."""
+
+    VERY_COMMON = "very_common", "very common (more than 1 in 10 people)"
+    COMMON = "common", "common (up to 1 in 10 people)"
+    UNCOMMON = "uncommon", "uncommon (up to 1 in 100 people)"
+    RARE = "rare", "rare (up to 1 in 1,000 people)"
+    VERY_RARE = "very_rare", "very rare (up to 1 in 10,000 people)"
+    NOT_KNOWN = "not_known", "not known (cannot be estimated from the available data)"
+
+
+class TherapySideEffect(models.Model):
+    therapy = models.ForeignKey(Therapy, on_delete=models.CASCADE, related_name="side_effect_links")
+    side_effect = models.ForeignKey(
+        SideEffect, on_delete=models.PROTECT, related_name="therapy_links"
+    )
+    frequency = models.CharField(
+        max_length=20, choices=Frequency, blank=True, help_text="Leave empty where no source says."
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = "side effect"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["therapy", "side_effect"], name="unique_side_effect_per_therapy"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.therapy}: {self.side_effect}"
+
+
+class Nation(models.TextChoices):
+    UK = "uk", "all of the UK"
+    ENGLAND = "england", "England"
+    SCOTLAND = "scotland", "Scotland"
+    WALES = "wales", "Wales"
+    NORTHERN_IRELAND = "northern_ireland", "Northern Ireland"
+
+
+class NhsStatus(models.TextChoices):
+    AVAILABLE = "available", "available on the NHS"
+    NOT_APPROVED = "not_approved", "not approved for use on the NHS"
+    CERTAIN_CIRCUMSTANCES = (
+        "certain_circumstances",
+        "not routinely on the NHS, but may be used in certain circumstances",
+    )
+
+
+class Availability(models.Model):
+    """Whether the NHS in one UK nation gives a therapy, and on whose decision."""
+
+    therapy = models.ForeignKey(Therapy, on_delete=models.CASCADE, related_name="availability")
+    nation = models.CharField(max_length=20, choices=Nation)
+    status = models.CharField(max_length=32, choices=NhsStatus)
+    decided_by = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="e.g. National Institute for Health and Care Excellence (NICE)",
+    )
+
+    class Meta:
+        ordering = ["nation"]
+        verbose_name_plural = "NHS availability"
+        constraints = [
+            models.UniqueConstraint(fields=["therapy", "nation"], name="one_status_per_nation")
+        ]
+
+    def __str__(self):
+        return f"{self.therapy} in {self.get_nation_display()}: {self.get_status_display()}"
+
+
+class GlossaryTerm(models.Model):
+    term = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=200, unique=True)
+    explanation = models.TextField(help_text="In plain English.")
+    references = models.ManyToManyField(Reference, blank=True, related_name="glossary_terms")
+
+    class Meta:
+        ordering = ["term"]
+
+    def __str__(self):
+        return self.term
+
+
+class Topic(models.Model):
+    """A guide page that presents several therapies, such as the seed page."""
+
+    title = models.CharField(max_length=300, unique=True)
+    slug = models.SlugField(max_length=200, unique=True)
+    intro = models.TextField(blank=True)
+    references = models.ManyToManyField(Reference, blank=True, related_name="topics")
+    references_note = models.TextField(
+        blank=True, help_text="Shown above the references, e.g. how to ask about our sources."
+    )
+    production_note = models.TextField(
+        blank=True, help_text="Who wrote and reviewed this information."
+    )
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self):
+        return self.title
+
+
+class TopicSection(models.Model):
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="sections")
+    position = models.PositiveSmallIntegerField(default=0)
+    heading = models.CharField(
+        max_length=300, blank=True, help_text="Leave empty for a section that only presents drugs."
+    )
+    body = models.TextField(blank=True)
+    therapies = models.ManyToManyField(
+        Therapy, through="TopicSectionTherapy", related_name="topic_sections", blank=True
+    )
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return self.heading or f"Section {self.position}"
+
+
+class TopicSectionTherapy(models.Model):
+    section = models.ForeignKey(TopicSection, on_delete=models.CASCADE, related_name="presented")
+    therapy = models.ForeignKey(Therapy, on_delete=models.PROTECT, related_name="presented_in")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = "therapy presented"
+        verbose_name_plural = "therapies presented"
+        constraints = [
+            models.UniqueConstraint(fields=["section", "therapy"], name="unique_therapy_in_section")
+        ]
+
+    def __str__(self):
+        return f"{self.section}: {self.therapy}"

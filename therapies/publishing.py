@@ -1,0 +1,247 @@
+"""Freezing working rows into the published read model.
+
+`publish(item)` is the one place that writes what readers see.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db import models, transaction
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from reviews.models import PageReview
+from therapies.models import (
+    GlossaryTerm,
+    Indication,
+    PageKind,
+    PublishedFacet,
+    PublishedPage,
+    Reference,
+    SideEffect,
+    Therapy,
+    TherapySideEffect,
+    Topic,
+    TopicSection,
+)
+from therapies.models.published import search_key
+
+
+class PublishingError(Exception):
+    """The item cannot be published as it stands."""
+
+
+@dataclass
+class Publication:
+    kind: str
+    slug: str
+    title: str
+    document: dict
+    search_text: str = ""
+    facets: set[tuple[str, str, str]] = field(default_factory=set)
+
+
+def reference_document(reference: Reference) -> dict:
+    return {
+        "authors": reference.authors,
+        "title": reference.title,
+        "journal": reference.journal,
+        "year": reference.year,
+        "volume": reference.volume,
+        "issue": reference.issue,
+        "pages": reference.pages,
+        "doi": reference.doi,
+        "url": reference.url,
+        "accessed": reference.accessed.strftime("%B %Y") if reference.accessed else "",
+    }
+
+
+def side_effect_label(side_effect: SideEffect) -> str:
+    return str(side_effect)
+
+
+def build_therapy(therapy: Therapy) -> Publication:
+    therapy = (
+        Therapy.objects.select_related("drug_class")
+        .prefetch_related(
+            "brand_names",
+            "dosage_forms",
+            "references",
+            "availability",
+            Prefetch("indications", Indication.objects.select_related("condition")),
+            Prefetch("side_effect_links", TherapySideEffect.objects.select_related("side_effect")),
+        )
+        .get(pk=therapy.pk)
+    )
+    brand_names = [brand.name for brand in therapy.brand_names.all()]
+    conditions: dict[str, dict] = {}
+    for indication in therapy.indications.all():
+        condition = indication.condition
+        entry = conditions.setdefault(
+            condition.slug,
+            {"slug": condition.slug, "name": str(condition), "roles": []},
+        )
+        entry["roles"].append(
+            {
+                "role": indication.role,
+                "label": indication.get_role_display(),
+                "detail": indication.detail,
+            }
+        )
+    side_effects = [
+        {
+            "slug": link.side_effect.slug,
+            "name": side_effect_label(link.side_effect),
+            "frequency": link.frequency,
+            "frequency_label": link.get_frequency_display() if link.frequency else "",
+        }
+        for link in therapy.side_effect_links.all()
+    ]
+    availability = [
+        {
+            "nation": row.get_nation_display(),
+            "status": row.status,
+            "status_label": row.get_status_display(),
+            "decided_by": row.decided_by,
+        }
+        for row in therapy.availability.all()
+    ]
+    drug_class = therapy.drug_class
+    document = {
+        "generic_name": therapy.generic_name,
+        "brand_names": brand_names,
+        "drug_class": {"slug": drug_class.slug, "name": str(drug_class)} if drug_class else None,
+        "summary": therapy.summary,
+        "how_it_works": therapy.how_it_works,
+        "when_used": therapy.when_used,
+        "how_taken": therapy.how_taken,
+        "dosage_forms": [form.name for form in therapy.dosage_forms.all()],
+        "how_often": therapy.how_often,
+        "where_taken": therapy.get_where_taken_display() if therapy.where_taken else "",
+        "conditions": list(conditions.values()),
+        "side_effects": side_effects,
+        "availability": availability,
+        "availability_note": therapy.availability_note,
+        "references": [reference_document(ref) for ref in therapy.references.all()],
+    }
+    facets = {(PublishedFacet.Name.CONDITION, c["slug"], c["name"]) for c in conditions.values()}
+    facets |= {
+        (PublishedFacet.Name.DOSAGE_FORM, form.slug, form.name)
+        for form in therapy.dosage_forms.all()
+    }
+    facets |= {(PublishedFacet.Name.SIDE_EFFECT, s["slug"], s["name"]) for s in side_effects}
+    facets |= {
+        (PublishedFacet.Name.NHS_STATUS, row["status"], row["status_label"]) for row in availability
+    }
+    if drug_class:
+        facets.add((PublishedFacet.Name.DRUG_CLASS, drug_class.slug, str(drug_class)))
+    # Readers find a drug by its generic name, a brand name or what it treats.
+    searchable = [therapy.generic_name, *brand_names, *(c["name"] for c in conditions.values())]
+    return Publication(
+        kind=PageKind.THERAPY,
+        slug=therapy.slug,
+        title=therapy.generic_name,
+        document=document,
+        search_text=" | ".join(search_key(text) for text in searchable),
+        facets=facets,
+    )
+
+
+def build_side_effect(side_effect: SideEffect) -> Publication:
+    return Publication(
+        kind=PageKind.SIDE_EFFECT,
+        slug=side_effect.slug,
+        title=side_effect_label(side_effect),
+        document={
+            "name": side_effect.name,
+            "medical_name": side_effect.medical_name,
+            "what_it_is": side_effect.what_it_is,
+            "what_helps": side_effect.what_helps,
+            "references": [reference_document(ref) for ref in side_effect.references.all()],
+        },
+    )
+
+
+def build_glossary_term(term: GlossaryTerm) -> Publication:
+    return Publication(
+        kind=PageKind.GLOSSARY_TERM,
+        slug=term.slug,
+        title=term.term,
+        document={
+            "term": term.term,
+            "explanation": term.explanation,
+            "references": [reference_document(ref) for ref in term.references.all()],
+        },
+    )
+
+
+def build_topic(topic: Topic) -> Publication:
+    sections = TopicSection.objects.filter(topic=topic).prefetch_related("presented__therapy")
+    return Publication(
+        kind=PageKind.TOPIC,
+        slug=topic.slug,
+        title=topic.title,
+        document={
+            "title": topic.title,
+            "intro": topic.intro,
+            "sections": [
+                {
+                    "heading": section.heading,
+                    "body": section.body,
+                    "therapies": [link.therapy.slug for link in section.presented.all()],
+                }
+                for section in sections
+            ],
+            "references": [reference_document(ref) for ref in topic.references.all()],
+            "references_note": topic.references_note,
+            "production_note": topic.production_note,
+        },
+    )
+
+
+BUILDERS = {
+    Therapy: build_therapy,
+    SideEffect: build_side_effect,
+    GlossaryTerm: build_glossary_term,
+    Topic: build_topic,
+}
+
+
+@transaction.atomic
+def publish(item: models.Model) -> PublishedPage:
+    """Make `item`, as its working rows stand now, what readers see.
+
+    Publishing the same content again changes nothing, not even the publication date.
+    """
+    review = PageReview.objects.for_item(item).first()
+    if review is None:
+        raise PublishingError(f"{item} has no review record: record its review before publishing.")
+    publication = BUILDERS[type(item)](item)
+    page = PublishedPage.objects.select_for_update().filter(
+        kind=publication.kind, object_id=item.pk
+    )
+    page = page.first() or PublishedPage(kind=publication.kind, object_id=item.pk)
+    facets = {(str(name), value, label) for name, value, label in publication.facets}
+    unchanged = (
+        page.pk is not None
+        and page.document == publication.document
+        and page.slug == publication.slug
+        and page.search_text == publication.search_text
+        and page.review_id == review.pk
+        and set(page.facets.values_list("name", "value", "label")) == facets
+    )
+    if unchanged:
+        return page
+    page.slug = publication.slug
+    page.title = publication.title
+    page.sort_name = publication.title.casefold()
+    page.search_text = publication.search_text
+    page.document = publication.document
+    page.review = review
+    page.published_at = timezone.now()
+    page.save()
+    page.facets.all().delete()
+    PublishedFacet.objects.bulk_create(
+        PublishedFacet(page=page, name=name, value=value, label=label)
+        for name, value, label in sorted(facets)
+    )
+    return page

@@ -1,0 +1,126 @@
+from itertools import groupby
+
+from django.conf import settings
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.shortcuts import render
+from django.views.generic import DetailView
+
+from therapies.filters import TherapyFilter
+from therapies.models import PageKind, PublishedPage
+
+
+def home(request):
+    therapies = PublishedPage.objects.therapies().only("kind", "slug", "title", "document")
+    a_to_z = [
+        (letter, list(pages))
+        for letter, pages in groupby(therapies, key=lambda page: page.title[:1].upper())
+    ]
+    return render(
+        request,
+        "therapies/home.html",
+        {"topics": PublishedPage.objects.topics(), "a_to_z": a_to_z, "search": TherapyFilter()},
+    )
+
+
+def therapy_list(request):
+    filterset = TherapyFilter(request.GET)
+    paginator = Paginator(filterset.qs, settings.THERAPIES_PER_PAGE)
+    requested = request.GET.get("page", "1")
+    page_problem = ""
+    try:
+        page_obj = paginator.page(requested)
+    except PageNotAnInteger:
+        page_obj = paginator.page(1)
+        page_problem = f"“{requested[:60]}” is not a page number, so we show the first page."
+    except EmptyPage:
+        page_obj = paginator.page(paginator.num_pages)
+        page_problem = (
+            f"There is no page {requested[:60]}, so we show page {paginator.num_pages}, the last."
+        )
+    return render(
+        request,
+        "therapies/therapy_list.html",
+        {"filter": filterset, "page_obj": page_obj, "page_problem": page_problem},
+    )
+
+
+def published_side_effects(therapies) -> set[str]:
+    """Which of these therapies' side effects have a published page to link to."""
+    slugs = {effect["slug"] for page in therapies for effect in page.document["side_effects"]}
+    return set(
+        PublishedPage.objects.side_effects().filter(slug__in=slugs).values_list("slug", flat=True)
+    )
+
+
+class PublishedPageView(DetailView):
+    """A published page of one kind, found by its slug, with its review record."""
+
+    kind: str
+    context_object_name = "page"
+
+    def get_queryset(self):
+        return PublishedPage.objects.filter(kind=self.kind).with_review()
+
+
+class TopicDetailView(PublishedPageView):
+    kind = PageKind.TOPIC
+    template_name = "therapies/topic_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        sections = self.object.document["sections"]
+        slugs = {slug for section in sections for slug in section["therapies"]}
+        # A therapy that is not published (yet, or any more) is left out of the topic.
+        published = {
+            page.slug: page for page in PublishedPage.objects.therapies().filter(slug__in=slugs)
+        }
+        context["sections"] = [
+            {
+                **section,
+                "therapies": [
+                    published[slug] for slug in section["therapies"] if slug in published
+                ],
+            }
+            for section in sections
+        ]
+        context["published_side_effects"] = published_side_effects(published.values())
+        return context
+
+
+class TherapyDetailView(PublishedPageView):
+    kind = PageKind.THERAPY
+    template_name = "therapies/therapy_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["published_side_effects"] = published_side_effects([self.object])
+        return context
+
+
+class SideEffectDetailView(PublishedPageView):
+    kind = PageKind.SIDE_EFFECT
+    template_name = "therapies/side_effect_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["therapies"] = PublishedPage.objects.causing(self.object.slug)
+        return context
+
+
+def glossary(request):
+    terms = list(PublishedPage.objects.glossary_terms().with_review())
+    # The glossary is only as fresh as its stalest entry: show the review due soonest.
+    reviews = [term.review for term in terms if term.review]
+    references = {}
+    for term in terms:
+        for reference in term.document["references"]:
+            references.setdefault((reference["authors"], reference["title"]), reference)
+    return render(
+        request,
+        "therapies/glossary.html",
+        {
+            "terms": terms,
+            "review": min(reviews, key=lambda review: review.next_review_due, default=None),
+            "references": list(references.values()),
+        },
+    )
