@@ -60,3 +60,27 @@ def test_the_suite_runs_on_the_database_ci_asked_for():
     wanted = os.environ.get("DATABASE_URL", "sqlite")
     expected = "postgresql" if wanted.startswith("postgres") else "sqlite"
     assert connection.vendor == expected
+
+
+def test_the_makefile_says_clearly_when_no_python_is_new_enough(tmp_path):
+    result = subprocess.run(
+        [str(ROOT / "scripts" / "find-python")],
+        env={"PATH": str(tmp_path), "HOME": str(tmp_path), "PYTHON": "/nonexistent/python"},
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.returncode == 1
+    assert "needs Python 3.12 or newer" in result.stderr
+
+
+def test_the_makefile_finds_a_new_enough_python():
+    result = subprocess.run(
+        [str(ROOT / "scripts" / "find-python")],
+        env={**os.environ, "PYTHON": sys.executable},
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.returncode == 0
+    assert result.stdout.strip() == sys.executable

@@ -18,7 +18,7 @@ def home(request):
     return render(
         request,
         "therapies/home.html",
-        {"topics": PublishedPage.objects.topics(), "a_to_z": a_to_z, "search": TherapyFilter()},
+        {"topics": PublishedPage.objects.topics(), "a_to_z": a_to_z},
     )
 
 

@@ -145,7 +145,7 @@ def test_therapy_page_shows_structured_facts(seed, client):
     assert "England: not approved for use on the NHS (National Institute" in text
     assert "Scotland: not approved for use on the NHS (Scottish Medicines Consortium (SMC))" in text
     text = text_of(client.get("/therapies/imatinib/"))
-    assert "Before surgery, to shrink it: to shrink it and make surgery more effective" in text
+    assert "Before surgery, to shrink it: to make surgery more effective" in text
     assert "usually for 3 years, if there is a higher risk of it coming back" in text
 
 
