@@ -1,5 +1,8 @@
-"""The editorial roles as permission groups. Issue-level detail (who may sign off, publish,
-withdraw) grows here; the data migration and the demo accounts both read this table."""
+"""The editorial roles as permission groups: exactly what each needs, and no more.
+
+A data migration freezes this table into the database; `sync_groups()` applies it again
+(the demo accounts and the tests use it). Change both together.
+"""
 
 CONTENT_MODELS = [
     "therapy",
@@ -17,16 +20,15 @@ CONTENT_MODELS = [
     "topicsection",
     "topicsectiontherapy",
 ]
+WORKFLOW_RECORDS = ["reviewrequest", "signoff", "auditevent", "pagereview", "reviewer"]
 
 
 def perms(app: str, models: list[str], actions: list[str]) -> list[tuple[str, str]]:
     return [(app, f"{action}_{model}") for model in models for action in actions]
 
 
-READ_CONTENT = perms("therapies", CONTENT_MODELS, ["view"]) + perms(
-    "therapies", ["publishedpage"], ["view"]
-)
-READ_REVIEWS = perms("reviews", ["pagereview", "reviewer"], ["view"])
+READ_CONTENT = perms("therapies", [*CONTENT_MODELS, "publishedpage"], ["view"])
+READ_WORKFLOW = perms("reviews", WORKFLOW_RECORDS, ["view"])
 
 EDITORS = "Editors"
 CLINICAL_REVIEWERS = "Clinical reviewers"
@@ -34,12 +36,38 @@ LAY_REVIEWERS = "Lay reviewers"
 SENIOR_MEDICAL_EDITORS = "Senior medical editors"
 
 GROUP_PERMISSIONS = {
-    EDITORS: perms("therapies", CONTENT_MODELS, ["add", "change", "delete", "view"])
-    + perms("therapies", ["publishedpage"], ["view"])
-    + READ_REVIEWS,
-    CLINICAL_REVIEWERS: READ_CONTENT + READ_REVIEWS,
-    LAY_REVIEWERS: READ_CONTENT + READ_REVIEWS,
+    # Write content and send it for review; never sign off.
+    EDITORS: READ_CONTENT
+    + READ_WORKFLOW
+    + perms("therapies", CONTENT_MODELS, ["add", "change", "delete"])
+    + [("reviews", "submit_for_review")],
+    # Read and decide; never edit.
+    CLINICAL_REVIEWERS: READ_CONTENT + READ_WORKFLOW + [("reviews", "sign_off_clinical")],
+    LAY_REVIEWERS: READ_CONTENT + READ_WORKFLOW + [("reviews", "sign_off_lay")],
+    # Final approval (which publishes) and withdrawal; keeps the review dates.
     SENIOR_MEDICAL_EDITORS: READ_CONTENT
-    + READ_REVIEWS
-    + perms("reviews", ["pagereview"], ["add", "change"]),
+    + READ_WORKFLOW
+    + [
+        ("reviews", "give_final_approval"),
+        ("reviews", "withdraw_page"),
+        ("reviews", "add_pagereview"),
+        ("reviews", "change_pagereview"),
+    ],
 }
+
+
+def apply_group_permissions(group_model, permission_model, table=GROUP_PERMISSIONS) -> None:
+    for name, wanted in table.items():
+        group, _ = group_model.objects.get_or_create(name=name)
+        group.permissions.set(
+            [
+                permission_model.objects.get(content_type__app_label=app, codename=codename)
+                for app, codename in wanted
+            ]
+        )
+
+
+def sync_groups() -> None:
+    from django.contrib.auth.models import Group, Permission
+
+    apply_group_permissions(Group, Permission)

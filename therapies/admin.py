@@ -1,7 +1,15 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.contenttypes.admin import GenericStackedInline
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from reversion.admin import VersionAdmin
 
-from reviews.models import PageReview
+from reviews import services
+from reviews.content_admin import ReviewedContentAdmin
+from reviews.forms import ContentForm, WithdrawForm
+from reviews.models import PageReview, WorkflowError
 from therapies.models import (
     Availability,
     BrandName,
@@ -22,6 +30,8 @@ from therapies.models import (
 
 
 class PageReviewInline(GenericStackedInline):
+    """Review dates are shown beside the content but are not part of its revisions."""
+
     model = PageReview
     extra = 0
     max_num = 1
@@ -53,7 +63,7 @@ class AvailabilityInline(admin.TabularInline):
 
 
 @admin.register(Therapy)
-class TherapyAdmin(admin.ModelAdmin):
+class TherapyAdmin(ReviewedContentAdmin):
     list_display = ["generic_name", "drug_class"]
     list_filter = ["drug_class", "dosage_forms"]
     list_select_related = ["drug_class"]
@@ -77,7 +87,7 @@ class TherapyAdmin(admin.ModelAdmin):
 
 
 @admin.register(SideEffect)
-class SideEffectAdmin(admin.ModelAdmin):
+class SideEffectAdmin(ReviewedContentAdmin):
     list_display = ["name", "medical_name"]
     search_fields = ["name", "medical_name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -86,33 +96,33 @@ class SideEffectAdmin(admin.ModelAdmin):
 
 
 @admin.register(Condition)
-class ConditionAdmin(admin.ModelAdmin):
+class ConditionAdmin(VersionAdmin):
     list_display = ["name", "abbreviation"]
     search_fields = ["name", "abbreviation"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(DrugClass)
-class DrugClassAdmin(admin.ModelAdmin):
+class DrugClassAdmin(VersionAdmin):
     list_display = ["name", "abbreviation"]
     search_fields = ["name", "abbreviation"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(DosageForm)
-class DosageFormAdmin(admin.ModelAdmin):
+class DosageFormAdmin(VersionAdmin):
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Reference)
-class ReferenceAdmin(admin.ModelAdmin):
+class ReferenceAdmin(VersionAdmin):
     list_display = ["authors", "title", "journal", "year"]
     search_fields = ["authors", "title", "journal", "doi"]
 
 
 @admin.register(GlossaryTerm)
-class GlossaryTermAdmin(admin.ModelAdmin):
+class GlossaryTermAdmin(ReviewedContentAdmin):
     list_display = ["term"]
     search_fields = ["term", "explanation"]
     prepopulated_fields = {"slug": ["term"]}
@@ -133,7 +143,7 @@ class TopicSectionTherapyInline(admin.TabularInline):
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(ReviewedContentAdmin):
     list_display = ["title"]
     search_fields = ["title"]
     prepopulated_fields = {"slug": ["title"]}
@@ -141,11 +151,28 @@ class TopicAdmin(admin.ModelAdmin):
     inlines = [TopicSectionInline, PageReviewInline]
 
 
+class TopicSectionForm(ContentForm):
+    def page(self, cleaned_data=None):
+        if cleaned_data and cleaned_data.get("topic"):
+            return cleaned_data["topic"]
+        return self.instance.topic if self.instance.topic_id else None
+
+
 @admin.register(TopicSection)
-class TopicSectionAdmin(admin.ModelAdmin):
+class TopicSectionAdmin(ReviewedContentAdmin):
+    """A section and the therapies it presents: part of its topic, reached from the topic."""
+
+    form = TopicSectionForm
+    is_page = False
     list_display = ["__str__", "topic", "position"]
     list_select_related = ["topic"]
     inlines = [TopicSectionTherapyInline]
+
+    def page_of(self, obj):
+        return obj.topic
+
+    def has_module_permission(self, request):
+        return False
 
 
 @admin.register(PublishedPage)
@@ -156,6 +183,40 @@ class PublishedPageAdmin(admin.ModelAdmin):
     list_filter = ["kind"]
     search_fields = ["title"]
     readonly_fields = [field.name for field in PublishedPage._meta.fields]
+    change_form_template = "admin/therapies/publishedpage/change_form.html"
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path(
+                "<int:pk>/withdraw/",
+                wrap(self.withdraw_view),
+                name="therapies_publishedpage_withdraw",
+            ),
+            *super().get_urls(),
+        ]
+
+    def withdraw_view(self, request, pk):
+        if not request.user.has_perm("reviews.withdraw_page"):
+            raise PermissionDenied
+        page = get_object_or_404(PublishedPage, pk=pk)
+        form = WithdrawForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.withdraw(page=page, user=request.user, reason=form.cleaned_data["reason"])
+            except WorkflowError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, f"“{page.title}” is withdrawn from the public site.")
+                return redirect("admin:therapies_publishedpage_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": f"Withdraw “{page.title}”",
+            "page": page,
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/therapies/publishedpage/withdraw.html", context)
 
     def has_add_permission(self, request):
         return False

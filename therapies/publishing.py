@@ -22,6 +22,7 @@ from therapies.models import (
     TherapySideEffect,
     Topic,
     TopicSection,
+    WithdrawnPage,
 )
 from therapies.models.published import search_key
 
@@ -87,14 +88,22 @@ def build_therapy(therapy: Therapy) -> Publication:
                 "detail": indication.detail,
             }
         )
+    # A side effect with a page of its own is named as that page was approved, so a draft
+    # rename of the side effect cannot reach readers through the therapy page.
+    links = therapy.side_effect_links.all()
+    approved_names = dict(
+        PublishedPage.objects.side_effects()
+        .filter(object_id__in=[link.side_effect_id for link in links])
+        .values_list("object_id", "title")
+    )
     side_effects = [
         {
             "slug": link.side_effect.slug,
-            "name": side_effect_label(link.side_effect),
+            "name": approved_names.get(link.side_effect_id, side_effect_label(link.side_effect)),
             "frequency": link.frequency,
             "frequency_label": link.get_frequency_display() if link.frequency else "",
         }
-        for link in therapy.side_effect_links.all()
+        for link in links
     ]
     availability = [
         {
@@ -207,10 +216,11 @@ BUILDERS = {
 
 
 @transaction.atomic
-def publish(item: models.Model) -> PublishedPage:
+def publish(item: models.Model, *, revision=None) -> PublishedPage:
     """Make `item`, as its working rows stand now, what readers see.
 
-    Publishing the same content again changes nothing, not even the publication date.
+    `revision` is the signed-off revision those rows are; the caller has checked that they
+    are. Publishing the same content again changes nothing, not even the publication date.
     """
     review = PageReview.objects.for_item(item).first()
     if review is None:
@@ -227,6 +237,7 @@ def publish(item: models.Model) -> PublishedPage:
         and page.slug == publication.slug
         and page.search_text == publication.search_text
         and page.review_id == review.pk
+        and page.revision_id == getattr(revision, "pk", None)
         and set(page.facets.values_list("name", "value", "label")) == facets
     )
     if unchanged:
@@ -237,6 +248,7 @@ def publish(item: models.Model) -> PublishedPage:
     page.search_text = publication.search_text
     page.document = publication.document
     page.review = review
+    page.revision = revision
     page.published_at = timezone.now()
     page.save()
     page.facets.all().delete()
@@ -244,4 +256,5 @@ def publish(item: models.Model) -> PublishedPage:
         PublishedFacet(page=page, name=name, value=value, label=label)
         for name, value, label in sorted(facets)
     )
+    WithdrawnPage.objects.filter(kind=page.kind, slug=page.slug).delete()
     return page

@@ -2,11 +2,12 @@ from itertools import groupby
 
 from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.http import Http404
 from django.shortcuts import render
 from django.views.generic import DetailView
 
 from therapies.filters import TherapyFilter
-from therapies.models import PageKind, PublishedPage
+from therapies.models import PageKind, PublishedPage, WithdrawnPage
 
 
 def home(request):
@@ -53,13 +54,37 @@ def published_side_effects(therapies) -> set[str]:
 
 
 class PublishedPageView(DetailView):
-    """A published page of one kind, found by its slug, with its review record."""
+    """A published page of one kind, found by its slug, with its review record.
+
+    A withdrawn page answers 410 Gone, saying why, instead of a plain 404.
+    """
 
     kind: str
     context_object_name = "page"
 
     def get_queryset(self):
         return PublishedPage.objects.filter(kind=self.kind).with_review()
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            withdrawn = WithdrawnPage.objects.filter(kind=self.kind, slug=kwargs["slug"]).first()
+            if withdrawn is None:
+                raise
+            topics = list(PublishedPage.objects.topics())
+            # Point readers to the guides that presented it, or else to every guide.
+            presenting = [
+                topic
+                for topic in topics
+                if any(withdrawn.slug in s["therapies"] for s in topic.document["sections"])
+            ]
+            return render(
+                request,
+                "therapies/withdrawn.html",
+                {"withdrawn": withdrawn, "topics": presenting or topics},
+                status=410,
+            )
 
 
 class TopicDetailView(PublishedPageView):

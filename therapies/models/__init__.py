@@ -19,9 +19,18 @@ from therapies.models.content import (
     TreatmentRole,
     WhereTaken,
 )
-from therapies.models.published import PageKind, PublishedFacet, PublishedPage
+from therapies.models.published import PageKind, PublishedFacet, PublishedPage, WithdrawnPage
+
+# The models whose rows are public pages, by the kind of page they make.
+PAGE_MODELS = {
+    PageKind.TOPIC: Topic,
+    PageKind.THERAPY: Therapy,
+    PageKind.SIDE_EFFECT: SideEffect,
+    PageKind.GLOSSARY_TERM: GlossaryTerm,
+}
 
 __all__ = [
+    "PAGE_MODELS",
     "Availability",
     "BrandName",
     "Condition",
@@ -44,4 +53,5 @@ __all__ = [
     "TopicSectionTherapy",
     "TreatmentRole",
     "WhereTaken",
+    "WithdrawnPage",
 ]

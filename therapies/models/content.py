@@ -1,9 +1,27 @@
 """The working rows editors change in the admin. Readers never see these directly: publishing
 freezes them into the published read model (therapies.models.published)."""
 
+import reversion
 from django.db import models
 
+from therapies.models.published import PageKind
 
+# Every content model is versioned. A page's revision holds the rows it owns (`follow`), so
+# restoring it brings them back as they were; the shared rows it points to (conditions,
+# references…) are versioned on their own. `edit_version` guards against lost updates and is
+# not content, so it is left out of the versions.
+
+
+class PageContent(models.Model):
+    """A model readers see as a page of its own: reviewed, signed off and published."""
+
+    edit_version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+@reversion.register()
 class Condition(models.Model):
     name = models.CharField(max_length=200, unique=True)
     abbreviation = models.CharField(max_length=20, blank=True, help_text="e.g. GIST")
@@ -16,6 +34,7 @@ class Condition(models.Model):
         return f"{self.name} ({self.abbreviation})" if self.abbreviation else self.name
 
 
+@reversion.register()
 class DrugClass(models.Model):
     name = models.CharField(max_length=200, unique=True)
     abbreviation = models.CharField(max_length=20, blank=True, help_text="e.g. TKI")
@@ -29,6 +48,7 @@ class DrugClass(models.Model):
         return f"{self.name} ({self.abbreviation})" if self.abbreviation else self.name
 
 
+@reversion.register()
 class DosageForm(models.Model):
     """How a drug comes: tablets, capsules, liquid, injection…"""
 
@@ -42,6 +62,7 @@ class DosageForm(models.Model):
         return self.name
 
 
+@reversion.register()
 class Reference(models.Model):
     """A source, cited in full."""
 
@@ -68,7 +89,10 @@ class Reference(models.Model):
         return f"{self.authors} {self.title}" + (f" ({self.year})" if self.year else "")
 
 
-class SideEffect(models.Model):
+@reversion.register(exclude=["edit_version"])
+class SideEffect(PageContent):
+    page_kind = PageKind.SIDE_EFFECT
+
     name = models.CharField(
         max_length=200, unique=True, help_text="The plain words readers use: tiredness"
     )
@@ -92,7 +116,13 @@ class WhereTaken(models.TextChoices):
     IN_HOSPITAL = "in_hospital", "in hospital"
 
 
-class Therapy(models.Model):
+@reversion.register(
+    follow=["brand_names", "indications", "side_effect_links", "availability"],
+    exclude=["edit_version"],
+)
+class Therapy(PageContent):
+    page_kind = PageKind.THERAPY
+
     generic_name = models.CharField(max_length=200, unique=True, help_text="e.g. imatinib")
     slug = models.SlugField(max_length=200, unique=True)
     drug_class = models.ForeignKey(
@@ -124,6 +154,7 @@ class Therapy(models.Model):
         return self.generic_name
 
 
+@reversion.register()
 class BrandName(models.Model):
     therapy = models.ForeignKey(Therapy, on_delete=models.CASCADE, related_name="brand_names")
     name = models.CharField(max_length=100, help_text="As printed on the pack: Glivec®")
@@ -146,6 +177,7 @@ class TreatmentRole(models.TextChoices):
     AFTER_OTHER_TREATMENT = "after_other_treatment", "after other treatments"
 
 
+@reversion.register()
 class Indication(models.Model):
     """What a therapy treats, and the part it plays in that treatment."""
 
@@ -180,6 +212,7 @@ class Frequency(models.TextChoices):
     NOT_KNOWN = "not_known", "not known (cannot be estimated from the available data)"
 
 
+@reversion.register()
 class TherapySideEffect(models.Model):
     therapy = models.ForeignKey(Therapy, on_delete=models.CASCADE, related_name="side_effect_links")
     side_effect = models.ForeignKey(
@@ -220,6 +253,7 @@ class NhsStatus(models.TextChoices):
     )
 
 
+@reversion.register()
 class Availability(models.Model):
     """Whether the NHS in one UK nation gives a therapy, and on whose decision."""
 
@@ -243,7 +277,10 @@ class Availability(models.Model):
         return f"{self.therapy} in {self.get_nation_display()}: {self.get_status_display()}"
 
 
-class GlossaryTerm(models.Model):
+@reversion.register(exclude=["edit_version"])
+class GlossaryTerm(PageContent):
+    page_kind = PageKind.GLOSSARY_TERM
+
     term = models.CharField(max_length=200, unique=True)
     slug = models.SlugField(max_length=200, unique=True)
     explanation = models.TextField(help_text="In plain English.")
@@ -256,8 +293,11 @@ class GlossaryTerm(models.Model):
         return self.term
 
 
-class Topic(models.Model):
+@reversion.register(follow=["sections"], exclude=["edit_version"])
+class Topic(PageContent):
     """A guide page that presents several therapies, such as the seed page."""
+
+    page_kind = PageKind.TOPIC
 
     title = models.CharField(max_length=300, unique=True)
     slug = models.SlugField(max_length=200, unique=True)
@@ -277,6 +317,7 @@ class Topic(models.Model):
         return self.title
 
 
+@reversion.register(follow=["presented"])
 class TopicSection(models.Model):
     topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="sections")
     position = models.PositiveSmallIntegerField(default=0)
@@ -295,6 +336,7 @@ class TopicSection(models.Model):
         return self.heading or f"Section {self.position}"
 
 
+@reversion.register()
 class TopicSectionTherapy(models.Model):
     section = models.ForeignKey(TopicSection, on_delete=models.CASCADE, related_name="presented")
     therapy = models.ForeignKey(Therapy, on_delete=models.PROTECT, related_name="presented_in")

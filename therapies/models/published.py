@@ -59,6 +59,13 @@ class PublishedPage(models.Model):
         "reviews.PageReview", null=True, on_delete=models.PROTECT, related_name="+"
     )
     published_at = models.DateTimeField()
+    revision = models.ForeignKey(
+        "reversion.Revision",
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The signed-off revision this page shows.",
+    )
 
     objects = PublishedPageQuerySet.as_manager()
 
@@ -107,3 +114,21 @@ class PublishedFacet(models.Model):
 
     def __str__(self):
         return f"{self.page}: {self.name}={self.value}"
+
+
+class WithdrawnPage(models.Model):
+    """A page taken off the public site: its address answers 410 Gone with the reason."""
+
+    kind = models.CharField(max_length=20, choices=PageKind)
+    slug = models.SlugField(max_length=200)
+    title = models.CharField(max_length=300)
+    reason = models.TextField()
+    withdrawn_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "slug"], name="one_withdrawal_per_url")
+        ]
+
+    def __str__(self):
+        return f"{self.title} (withdrawn)"

@@ -1,0 +1,217 @@
+"""The admin for every versioned page: change summaries, conflicts, history, comparison,
+restore, recover and sending for review. The workflow itself lives in reviews.services."""
+
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from reversion.admin import VersionAdmin
+from reversion.models import Version
+
+from reviews import services
+from reviews.compare import compare
+from reviews.forms import ContentForm, SubmitForm
+from reviews.history import page_history, page_status, published_revision_id
+from reviews.models import AuditEvent, WorkflowError
+from reviews.versions import versions_of
+
+SAVE_FIELDS = ["change_summary", "opened_edit_version", "opened_revision"]
+
+
+class ReviewedContentAdmin(VersionAdmin):
+    form = ContentForm
+    change_form_template = "admin/reviews/content_change_form.html"
+    # Whether the rows of this admin are pages of their own (or parts of a parent page).
+    is_page = True
+
+    def page_of(self, obj):
+        return obj
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = [
+            (name, {**options, "fields": [f for f in options["fields"] if f not in SAVE_FIELDS]})
+            for name, options in super().get_fieldsets(request, obj)
+        ]
+        return [*fieldsets, ("Your change", {"fields": SAVE_FIELDS})]
+
+    def save_model(self, request, obj, form, change):
+        page = self.page_of(obj)
+        if page is obj:
+            obj.edit_version = form.locked_edit_version + 1 if change else 1
+        super().save_model(request, obj, form, change)
+        if page is not obj:
+            # A part of a page changed: the page moves on to a new revision with it.
+            page.edit_version = getattr(form, "locked_edit_version", page.edit_version) + 1
+            page.save()
+        services.record_save(
+            item=page, user=request.user, summary=form.cleaned_data["change_summary"]
+        )
+
+    # The editor's own summary is the revision's comment, not the admin's generated one.
+    def log_addition(self, request, obj, message):
+        return admin.ModelAdmin.log_addition(self, request, obj, message)
+
+    def log_change(self, request, obj, message):
+        return admin.ModelAdmin.log_change(self, request, obj, message)
+
+    def delete_model(self, request, obj):
+        services.record_delete(item=obj, user=request.user)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            services.record_delete(item=obj, user=request.user)
+        super().delete_queryset(request, queryset)
+
+    def get_urls(self):
+        if not self.is_page:
+            return super().get_urls()
+        prefix = f"{self.opts.app_label}_{self.opts.model_name}"
+        wrap = self.admin_site.admin_view
+        return [
+            path("<path:object_id>/compare/", wrap(self.compare_view), name=f"{prefix}_compare"),
+            path(
+                "<path:object_id>/restore/<int:revision_id>/",
+                wrap(self.restore_view),
+                name=f"{prefix}_restore",
+            ),
+            path("<path:object_id>/submit/", wrap(self.submit_view), name=f"{prefix}_submit"),
+            *super().get_urls(),
+        ]
+
+    def page_or_404(self, request, object_id):
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404("No such page.")
+        if not self.has_view_or_change_permission(request, obj):
+            raise PermissionDenied
+        return obj
+
+    def url(self, name, *args):
+        return reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_{name}", args=args)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.pk and self.is_page:
+            context["page_status"] = page_status(obj)
+            context["can_submit"] = request.user.has_perm("reviews.submit_for_review")
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def history_view(self, request, object_id, extra_context=None):
+        obj = self.page_or_404(request, object_id)
+        if not self.is_page:
+            page = self.page_of(obj)
+            opts = page._meta
+            return redirect(f"admin:{opts.app_label}_{opts.model_name}_history", page.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "object": obj,
+            "title": f"History of {obj}",
+            "rows": page_history(obj),
+            "events": AuditEvent.objects.for_item(obj).select_related("actor"),
+            "can_restore": self.has_change_permission(request, obj),
+            "status": page_status(obj),
+        }
+        return TemplateResponse(request, "admin/reviews/history.html", context)
+
+    def compare_view(self, request, object_id):
+        obj = self.page_or_404(request, object_id)
+        versions = {v.revision_id: (n, v) for n, v in enumerate(versions_of(obj), start=1)}
+        try:
+            older = int(request.GET.get("older", ""))
+            newer = int(request.GET.get("newer", ""))
+        except ValueError:
+            older = newer = None
+        if older not in versions or newer not in versions:
+            messages.error(request, "Choose two revisions of this page to compare.")
+            return redirect(self.url("history", obj.pk))
+        if older > newer:
+            older, newer = newer, older
+        comparison = compare(
+            type(obj), obj.pk, versions[older][1].revision, versions[newer][1].revision
+        )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "object": obj,
+            "title": f"Compare revisions of {obj}",
+            "older": versions[older],
+            "newer": versions[newer],
+            "comparison": comparison,
+        }
+        return TemplateResponse(request, "admin/reviews/compare.html", context)
+
+    def restore_view(self, request, object_id, revision_id):
+        obj = self.page_or_404(request, object_id)
+        if request.method != "POST":
+            return redirect(self.url("history", obj.pk))
+        version = get_object_or_404(versions_of(obj), revision_id=revision_id)
+        try:
+            services.restore(version=version, user=request.user)
+        except WorkflowError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                "The earlier revision is restored as a new draft. Readers still see the published "
+                "revision until this draft is signed off and published.",
+            )
+        return redirect(self.url("history", obj.pk))
+
+    def submit_view(self, request, object_id):
+        obj = self.page_or_404(request, object_id)
+        if not request.user.has_perm("reviews.submit_for_review"):
+            raise PermissionDenied
+        form = SubmitForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.submit_for_review(
+                    item=obj, user=request.user, summary=form.cleaned_data["summary"]
+                )
+            except WorkflowError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, f"“{obj}” is sent for review.")
+                return redirect(self.url("change", obj.pk))
+        latest = versions_of(obj).last()
+        published = versions_of(obj).filter(revision_id=published_revision_id(obj)).first()
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "object": obj,
+            "title": f"Send “{obj}” for review",
+            "form": form,
+            "comparison": compare(
+                type(obj), obj.pk, published.revision if published else None, latest.revision
+            )
+            if latest
+            else None,
+        }
+        return TemplateResponse(request, "admin/reviews/submit.html", context)
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        # Restoring goes through restore_view, which records it and makes a new draft.
+        return redirect(self.url("history", unquote(object_id)))
+
+    def recover_view(self, request, version_id, extra_context=None):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        version = get_object_or_404(Version.objects.get_deleted(self.model), pk=version_id)
+        if request.method == "POST":
+            try:
+                item = services.recover(version=version, user=request.user)
+            except WorkflowError as error:
+                messages.error(request, str(error))
+                return redirect(self.url("recoverlist"))
+            messages.success(request, f"“{item}” is recovered as a draft.")
+            return redirect(self.url("change", item.pk))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": f"Recover {version.object_repr}",
+            "version": version,
+        }
+        return TemplateResponse(request, "admin/reviews/recover.html", context)

@@ -1,0 +1,98 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.template.loader import render_to_string
+
+from reviews.compare import compare
+from reviews.models import EditorialRole, SignOff
+from reviews.versions import latest_revision, versions_of
+
+
+class ContentForm(forms.ModelForm):
+    """Every content form in the admin: asks for a change summary and refuses lost updates.
+
+    The page's edit counter is read when the form opens and checked, under a row lock, when it
+    is saved. If someone else saved in between, the form is shown again with what they changed
+    and with everything this editor typed still in it.
+    """
+
+    change_summary = forms.CharField(
+        max_length=300,
+        help_text="What did you change, and why? Reviewers read this.",
+        widget=forms.TextInput(attrs={"size": 80}),
+    )
+    opened_edit_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    opened_revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def page(self, cleaned_data=None):
+        """The page this form's row belongs to (the row itself, or its parent)."""
+        return self.instance
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        page = self.page()
+        if page is not None and page.pk:
+            self.fields["opened_edit_version"].initial = page.edit_version
+            revision = latest_revision(page)
+            self.fields["opened_revision"].initial = revision.pk if revision else None
+
+    def clean(self):
+        cleaned_data = super().clean()
+        page = self.page(cleaned_data)
+        if page is None or page.pk is None:
+            return cleaned_data
+        current = type(page)._default_manager.select_for_update().get(pk=page.pk)
+        opened = cleaned_data.get("opened_edit_version")
+        if opened is not None and opened != current.edit_version:
+            message = conflict_message(current, cleaned_data.get("opened_revision"))
+            # Keep everything typed; take the newer counter, so saving again is a choice.
+            data = self.data.copy()
+            data[self.add_prefix("opened_edit_version")] = current.edit_version
+            latest = latest_revision(current)
+            data[self.add_prefix("opened_revision")] = latest.pk if latest else ""
+            self.data = data
+            raise ValidationError(message, code="conflict")
+        self.locked_edit_version = current.edit_version
+        return cleaned_data
+
+
+def conflict_message(page, opened_revision_id):
+    versions = versions_of(page)
+    latest = versions.last()
+    opened = versions.filter(revision_id=opened_revision_id).first() if opened_revision_id else None
+    comparison = (
+        compare(type(page), page.pk, opened.revision if opened else None, latest.revision)
+        if latest
+        else None
+    )
+    return render_to_string(
+        "admin/reviews/includes/conflict.html",
+        {"latest": latest.revision if latest else None, "comparison": comparison},
+    )
+
+
+class SubmitForm(forms.Form):
+    summary = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
+        help_text="What changed and why. Every reviewer reads this first.",
+    )
+
+
+class SignOffForm(forms.Form):
+    role = forms.ChoiceField(label="Signing as")
+    decision = forms.ChoiceField(choices=SignOff.Decision.choices, widget=forms.RadioSelect)
+    comment = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
+        help_text="Required when you request changes: say what needs to change.",
+    )
+
+    def __init__(self, *args, roles: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [(role, EditorialRole(role).label) for role in roles]
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 80}),
+        help_text="Readers who follow an old link see this.",
+    )

@@ -1,0 +1,54 @@
+"""E-mails that tell the right people when the workflow needs them."""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.urls import reverse
+
+from reviews.models import ROLE_PERMISSIONS, EditorialRole
+
+
+def review_url(request) -> str:
+    return settings.SITE_URL + reverse("admin:reviews_reviewrequest_review", args=[request.pk])
+
+
+def holders_of(permission: str):
+    users = get_user_model().objects.with_perm(permission, include_superusers=False)
+    return [user.email for user in users.filter(is_active=True) if user.email]
+
+
+def send(subject: str, body: str, recipients: list[str]) -> None:
+    for address in recipients:
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
+
+
+def review_wanted(request, roles: list[str]) -> None:
+    recipients = sorted({a for role in roles for a in holders_of(ROLE_PERMISSIONS[role])})
+    send(
+        f"Please review: {request.object_repr}",
+        f"{request.submitted_by} sent a change to “{request.object_repr}” for review.\n\n"
+        f"What changed: {request.summary}\n\nReview it: {review_url(request)}\n",
+        recipients,
+    )
+
+
+def changes_requested(request, sign_off) -> None:
+    from reviews.services import authors_of
+
+    users = get_user_model().objects.filter(pk__in=authors_of(request), is_active=True)
+    send(
+        f"Changes requested: {request.object_repr}",
+        f"{sign_off.reviewer} ({sign_off.get_role_display()}) asked for changes to "
+        f"“{request.object_repr}”:\n\n{sign_off.comment}\n\n"
+        f"See the review: {review_url(request)}\n",
+        [user.email for user in users if user.email],
+    )
+
+
+def final_approval_wanted(request) -> None:
+    send(
+        f"Ready for final approval: {request.object_repr}",
+        f"“{request.object_repr}” has every sign-off it needs and waits for final approval.\n\n"
+        f"Review it: {review_url(request)}\n",
+        holders_of(ROLE_PERMISSIONS[EditorialRole.SENIOR_MEDICAL_EDITOR]),
+    )

@@ -1,0 +1,319 @@
+"""The editorial workflow's actions. Views and the admin call these; nothing re-implements them.
+
+Each action checks who may take it, runs in one transaction, and leaves an audit event.
+"""
+
+import reversion
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.db import models, transaction
+from django.utils import timezone
+from reversion.models import Revision, Version
+
+from reviews import notifications
+from reviews.models import (
+    ROLE_PERMISSIONS,
+    AuditEvent,
+    EditorialRole,
+    PageReview,
+    Reviewer,
+    ReviewRequest,
+    SignOff,
+    WorkflowError,
+)
+from reviews.versions import authors_between, content_hash, latest_revision, revision_numbers
+from therapies.models import PublishedPage, WithdrawnPage
+from therapies.publishing import publish
+
+Action = AuditEvent.Action
+Decision = SignOff.Decision
+State = ReviewRequest.State
+
+
+def audit(*, action, item, actor=None, revision=None, comment="", object_repr=None) -> AuditEvent:
+    return AuditEvent.objects.create(
+        action=action,
+        actor=actor,
+        content_type=ContentType.objects.get_for_model(item),
+        object_id=item.pk,
+        object_repr=(object_repr or str(item))[:300],
+        revision=revision,
+        comment=comment,
+    )
+
+
+def required_sign_offs() -> list[str]:
+    """The roles that must approve a change before the senior medical editor's final approval."""
+    return list(settings.REQUIRED_SIGN_OFFS)
+
+
+def supersede_open_requests(item: models.Model) -> None:
+    """A new save sends the page back to draft: reviews of the earlier revision are void."""
+    for request in (
+        ReviewRequest.objects.for_item(item).select_for_update().filter(state=State.IN_REVIEW)
+    ):
+        request.move_to(State.SUPERSEDED)
+        request.closed_at = timezone.now()
+        request.save()
+
+
+def record_save(*, item: models.Model, user, summary: str) -> None:
+    """Called inside the revision of an editor's save: label it, audit it, void open reviews."""
+    reversion.set_user(user)
+    reversion.set_comment(summary)
+    reversion.add_meta(
+        AuditEvent,
+        action=Action.SAVE,
+        actor=user,
+        content_type=ContentType.objects.get_for_model(item),
+        object_id=item.pk,
+        object_repr=str(item)[:300],
+        comment=summary,
+    )
+    supersede_open_requests(item)
+
+
+def record_delete(*, item: models.Model, user) -> None:
+    audit(action=Action.DELETE, item=item, actor=user, comment="Deleted in the admin.")
+
+
+def published_page_of(item: models.Model) -> PublishedPage | None:
+    return PublishedPage.objects.filter(kind=item.page_kind, object_id=item.pk).first()
+
+
+@transaction.atomic
+def submit_for_review(*, item: models.Model, user, summary: str) -> ReviewRequest:
+    if not user.has_perm("reviews.submit_for_review"):
+        raise PermissionDenied("Only editors send changes for review.")
+    if not summary.strip():
+        raise WorkflowError("Say what changed and why, so reviewers know what to check.")
+    type(item)._default_manager.select_for_update().filter(pk=item.pk).first()
+    revision = latest_revision(item)
+    if revision is None:
+        raise WorkflowError("Save the page before sending it for review.")
+    published = published_page_of(item)
+    if published and published.revision_id == revision.pk:
+        raise WorkflowError("This revision is already published: change something first.")
+    if ReviewRequest.objects.for_item(item).filter(state=State.IN_REVIEW).exists():
+        raise WorkflowError("This revision is already in review.")
+    request = ReviewRequest.objects.create(
+        content_type=ContentType.objects.get_for_model(item),
+        object_id=item.pk,
+        object_repr=str(item)[:300],
+        revision=revision,
+        content_hash=content_hash(revision),
+        summary=summary.strip(),
+        submitted_by=user,
+    )
+    audit(action=Action.SUBMIT, item=item, actor=user, revision=revision, comment=summary)
+    transaction.on_commit(lambda: notifications.review_wanted(request, required_sign_offs()))
+    return request
+
+
+def authors_of(request: ReviewRequest) -> set[int]:
+    """Everyone who wrote any part of the change under review: they cannot sign it off."""
+    item = request.item
+    published = published_page_of(item) if item else None
+    authors = authors_between(
+        item, after_id=published.revision_id if published else None, upto_id=request.revision_id
+    )
+    return authors | {request.submitted_by_id}
+
+
+def check_can_sign(request: ReviewRequest, reviewer, role: str) -> None:
+    """Raise the reason this reviewer cannot sign this change in this role now, if any."""
+    if role not in ROLE_PERMISSIONS or not reviewer.has_perm(ROLE_PERMISSIONS[role]):
+        raise PermissionDenied(f"You do not have the {EditorialRole(role).label} role.")
+    if not request.is_open:
+        raise WorkflowError(f"This change is {request.get_state_display()}; it takes no sign-off.")
+    item = request.item
+    if item is None:
+        raise WorkflowError("This page has been deleted.")
+    if latest_revision(item).pk != request.revision_id:
+        raise WorkflowError(
+            "This revision is out of date: the page was saved again after it was sent for "
+            "review. Only the latest revision can be signed off."
+        )
+    if content_hash(request.revision) != request.content_hash:
+        raise WorkflowError("This revision's content no longer matches what was sent for review.")
+    if reviewer.pk in authors_of(request):
+        raise WorkflowError("You wrote or edited this change, so someone else must sign it off.")
+    signed = {sign_off.role: sign_off for sign_off in request.sign_offs.all()}
+    if role in signed:
+        raise WorkflowError(f"The {EditorialRole(role).label} has already signed off this change.")
+    if any(sign_off.reviewer_id == reviewer.pk for sign_off in signed.values()):
+        raise WorkflowError("You have already signed off this change in another role.")
+
+
+@transaction.atomic
+def sign_off(*, review_request: ReviewRequest, reviewer, role: str, decision: str, comment: str):
+    # The lock makes two reviewers acting at the same moment take turns: the second sees the first.
+    request = ReviewRequest.objects.select_for_update().get(pk=review_request.pk)
+    check_can_sign(request, reviewer, role)
+    comment = comment.strip()
+    if decision == Decision.CHANGES_REQUESTED and not comment:
+        raise WorkflowError("Say what needs to change, so the editor can act on it.")
+    if decision not in Decision.values:
+        raise WorkflowError("Choose to approve or to request changes.")
+    is_final = role == EditorialRole.SENIOR_MEDICAL_EDITOR
+    if is_final and decision == Decision.APPROVED:
+        approved = set(
+            request.sign_offs.filter(decision=Decision.APPROVED).values_list("role", flat=True)
+        )
+        missing = [EditorialRole(r).label for r in required_sign_offs() if r not in approved]
+        if missing:
+            raise WorkflowError(f"Final approval waits for: {', '.join(missing)}.")
+    signed = SignOff.objects.create(
+        review_request=request,
+        revision=request.revision,
+        content_hash=request.content_hash,
+        reviewer=reviewer,
+        role=role,
+        decision=decision,
+        comment=comment,
+    )
+    item = request.item
+    action = Action.APPROVE if decision == Decision.APPROVED else Action.REQUEST_CHANGES
+    audit(
+        action=action,
+        item=item,
+        actor=reviewer,
+        revision=request.revision,
+        comment=f"As {EditorialRole(role).label}: {comment}" if comment else "",
+    )
+    if decision == Decision.CHANGES_REQUESTED:
+        close(request, State.CHANGES_REQUESTED)
+        transaction.on_commit(lambda: notifications.changes_requested(request, signed))
+    elif is_final:
+        publish_revision(item=item, revision=request.revision, user=reviewer, approver=reviewer)
+        close(request, State.PUBLISHED)
+    elif all(
+        request.sign_offs.filter(role=r, decision=Decision.APPROVED).exists()
+        for r in required_sign_offs()
+    ):
+        transaction.on_commit(lambda: notifications.final_approval_wanted(request))
+    return signed
+
+
+def close(request: ReviewRequest, state: str) -> None:
+    request.move_to(state)
+    request.closed_at = timezone.now()
+    request.save()
+
+
+def publish_revision(
+    *, item, revision: Revision, user=None, approver=None, comment=""
+) -> PublishedPage:
+    """Publish the page as it stands, which the caller has checked is exactly `revision`."""
+    if approver is not None:
+        profile = Reviewer.objects.filter(user=approver).first()
+        if profile is None:
+            raise WorkflowError(
+                "Readers are told who approved each page: add your reviewer profile (your name "
+                "and job title as readers see them) before giving final approval."
+            )
+        review = PageReview.objects.for_item(item).first() or PageReview(
+            item=item, reviewed_on=timezone.localdate()
+        )
+        review.approved_by = profile
+        review.save()
+    before = published_page_of(item)
+    page = publish(item, revision=revision)
+    if before and before.published_at == page.published_at:
+        return page  # already published exactly so: nothing happened to record
+    number = revision_numbers(item).get(revision.pk)
+    audit(
+        action=Action.PUBLISH,
+        item=item,
+        actor=user,
+        revision=revision,
+        comment=comment or f"Revision {number} is now on the public site.",
+    )
+    return page
+
+
+@transaction.atomic
+def withdraw(*, page: PublishedPage, user, reason: str) -> WithdrawnPage:
+    if not user.has_perm("reviews.withdraw_page"):
+        raise PermissionDenied("Only senior medical editors withdraw pages.")
+    if not reason.strip():
+        raise WorkflowError("Say why the page is withdrawn: readers are told.")
+    page = PublishedPage.objects.select_for_update().filter(pk=page.pk).first()
+    if page is None:
+        raise WorkflowError("This page is not published.")
+    withdrawn, _ = WithdrawnPage.objects.update_or_create(
+        kind=page.kind,
+        slug=page.slug,
+        defaults={"title": page.title, "reason": reason.strip(), "withdrawn_at": timezone.now()},
+    )
+    AuditEvent.objects.create(
+        action=Action.WITHDRAW,
+        actor=user,
+        content_type=ContentType.objects.get_for_model(page_model(page.kind)),
+        object_id=page.object_id,
+        object_repr=page.title,
+        revision=page.revision,
+        comment=reason.strip(),
+    )
+    page.delete()
+    return withdrawn
+
+
+def page_model(kind: str) -> type[models.Model]:
+    from therapies.models import PAGE_MODELS
+
+    return PAGE_MODELS[kind]
+
+
+def check_can_change(user, model: type[models.Model]) -> None:
+    if not user.has_perm(f"{model._meta.app_label}.change_{model._meta.model_name}"):
+        raise PermissionDenied("Only editors change content.")
+
+
+@transaction.atomic
+def restore(*, version: Version, user) -> Revision:
+    """Bring back an earlier revision as a new draft. Nothing public changes."""
+    item = version.object
+    if item is None:
+        raise WorkflowError("This page has been deleted: recover it instead.")
+    check_can_change(user, type(item))
+    number = revision_numbers(item).get(version.revision_id)
+    summary = f"Restored revision {number} of {version.revision.date_created:%d %B %Y %H:%M}."
+    return revert_as_new_revision(version, item, user, summary, Action.RESTORE)
+
+
+@transaction.atomic
+def recover(*, version: Version, user) -> models.Model:
+    """Bring a deleted page back from its last revision, as a draft."""
+    model = version._model
+    check_can_change(user, model)
+    if model._default_manager.filter(pk=version.object_id).exists():
+        raise WorkflowError("This page is not deleted.")
+    revert_as_new_revision(version, None, user, "Recovered after deletion.", Action.RECOVER)
+    return model._default_manager.get(pk=version.object_id)
+
+
+def revert_as_new_revision(version: Version, item, user, summary: str, action: str) -> Revision:
+    model = version._model
+    locked = model._default_manager.select_for_update().filter(pk=version.object_id).first()
+    edit_version = locked.edit_version if locked else 0
+    with reversion.create_revision():
+        version.revision.revert(delete=True)
+        # The row's edit counter is not content: it moves on, so forms opened before conflict.
+        item = model._default_manager.get(pk=version.object_id)
+        item.edit_version = edit_version + 1
+        item.save()
+        reversion.set_user(user)
+        reversion.set_comment(summary)
+        reversion.add_meta(
+            AuditEvent,
+            action=action,
+            actor=user,
+            content_type=ContentType.objects.get_for_model(model),
+            object_id=item.pk,
+            object_repr=str(item)[:300],
+            comment=summary,
+        )
+        supersede_open_requests(item)
+    return latest_revision(item)
