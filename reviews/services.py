@@ -144,6 +144,11 @@ def check_can_sign(request: ReviewRequest, reviewer, role: str) -> None:
         raise WorkflowError(f"The {EditorialRole(role).label} has already signed off this change.")
     if any(sign_off.reviewer_id == reviewer.pk for sign_off in signed.values()):
         raise WorkflowError("You have already signed off this change in another role.")
+    if role == EditorialRole.SENIOR_MEDICAL_EDITOR:
+        approved = {r for r, s in signed.items() if s.decision == Decision.APPROVED}
+        missing = [EditorialRole(r).label for r in required_sign_offs() if r not in approved]
+        if missing:
+            raise WorkflowError(f"Final approval waits for: {', '.join(missing)}.")
 
 
 @transaction.atomic
@@ -157,13 +162,6 @@ def sign_off(*, review_request: ReviewRequest, reviewer, role: str, decision: st
     if decision not in Decision.values:
         raise WorkflowError("Choose to approve or to request changes.")
     is_final = role == EditorialRole.SENIOR_MEDICAL_EDITOR
-    if is_final and decision == Decision.APPROVED:
-        approved = set(
-            request.sign_offs.filter(decision=Decision.APPROVED).values_list("role", flat=True)
-        )
-        missing = [EditorialRole(r).label for r in required_sign_offs() if r not in approved]
-        if missing:
-            raise WorkflowError(f"Final approval waits for: {', '.join(missing)}.")
     signed = SignOff.objects.create(
         review_request=request,
         revision=request.revision,
@@ -188,9 +186,8 @@ def sign_off(*, review_request: ReviewRequest, reviewer, role: str, decision: st
     elif is_final:
         publish_revision(item=item, revision=request.revision, user=reviewer, approver=reviewer)
         close(request, State.PUBLISHED)
-    elif all(
-        request.sign_offs.filter(role=r, decision=Decision.APPROVED).exists()
-        for r in required_sign_offs()
+    elif set(required_sign_offs()) <= set(
+        request.sign_offs.filter(decision=Decision.APPROVED).values_list("role", flat=True)
     ):
         transaction.on_commit(lambda: notifications.final_approval_wanted(request))
     return signed

@@ -178,6 +178,8 @@ def test_loading_with_update_twice_keeps_the_same_rows(seed):
 def test_reloading_leaves_an_editors_change_alone(seed):
     from therapies.models import Therapy
 
-    Therapy.objects.filter(slug="imatinib").update(how_taken="Edited by an editor.")
+    imatinib = Therapy.objects.get(slug="imatinib")
+    imatinib.how_taken = "Edited by an editor."
+    imatinib.save()
     load_seed_content()
     assert Therapy.objects.get(slug="imatinib").how_taken == "Edited by an editor."

@@ -12,7 +12,20 @@ from therapies.models.published import PageKind
 # not content, so it is left out of the versions.
 
 
-class PageContent(models.Model):
+class VersionedQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        # A bulk update writes no version: the change could be neither compared nor undone.
+        raise TypeError("Save each row instead of a bulk update(), so the change is versioned.")
+
+
+class VersionedModel(models.Model):
+    objects = VersionedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class PageContent(VersionedModel):
     """A model readers see as a page of its own: reviewed, signed off and published."""
 
     edit_version = models.PositiveIntegerField(default=1, editable=False)
@@ -22,7 +35,7 @@ class PageContent(models.Model):
 
 
 @reversion.register()
-class Condition(models.Model):
+class Condition(VersionedModel):
     name = models.CharField(max_length=200, unique=True)
     abbreviation = models.CharField(max_length=20, blank=True, help_text="e.g. GIST")
     slug = models.SlugField(max_length=200, unique=True)
@@ -35,7 +48,7 @@ class Condition(models.Model):
 
 
 @reversion.register()
-class DrugClass(models.Model):
+class DrugClass(VersionedModel):
     name = models.CharField(max_length=200, unique=True)
     abbreviation = models.CharField(max_length=20, blank=True, help_text="e.g. TKI")
     slug = models.SlugField(max_length=200, unique=True)
@@ -49,7 +62,7 @@ class DrugClass(models.Model):
 
 
 @reversion.register()
-class DosageForm(models.Model):
+class DosageForm(VersionedModel):
     """How a drug comes: tablets, capsules, liquid, injection…"""
 
     name = models.CharField(max_length=100, unique=True, help_text="As readers say it: tablets")
@@ -63,7 +76,7 @@ class DosageForm(models.Model):
 
 
 @reversion.register()
-class Reference(models.Model):
+class Reference(VersionedModel):
     """A source, cited in full."""
 
     authors = models.CharField(max_length=500, help_text="e.g. Gronchi A, Miah AB et al.")
@@ -155,7 +168,7 @@ class Therapy(PageContent):
 
 
 @reversion.register()
-class BrandName(models.Model):
+class BrandName(VersionedModel):
     therapy = models.ForeignKey(Therapy, on_delete=models.CASCADE, related_name="brand_names")
     name = models.CharField(max_length=100, help_text="As printed on the pack: Glivec®")
 
@@ -178,7 +191,7 @@ class TreatmentRole(models.TextChoices):
 
 
 @reversion.register()
-class Indication(models.Model):
+class Indication(VersionedModel):
     """What a therapy treats, and the part it plays in that treatment."""
 
     therapy = models.ForeignKey(Therapy, on_delete=models.CASCADE, related_name="indications")
@@ -213,7 +226,7 @@ class Frequency(models.TextChoices):
 
 
 @reversion.register()
-class TherapySideEffect(models.Model):
+class TherapySideEffect(VersionedModel):
     therapy = models.ForeignKey(Therapy, on_delete=models.CASCADE, related_name="side_effect_links")
     side_effect = models.ForeignKey(
         SideEffect, on_delete=models.PROTECT, related_name="therapy_links"
@@ -254,7 +267,7 @@ class NhsStatus(models.TextChoices):
 
 
 @reversion.register()
-class Availability(models.Model):
+class Availability(VersionedModel):
     """Whether the NHS in one UK nation gives a therapy, and on whose decision."""
 
     therapy = models.ForeignKey(Therapy, on_delete=models.CASCADE, related_name="availability")
@@ -318,7 +331,7 @@ class Topic(PageContent):
 
 
 @reversion.register(follow=["presented"])
-class TopicSection(models.Model):
+class TopicSection(VersionedModel):
     topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="sections")
     position = models.PositiveSmallIntegerField(default=0)
     heading = models.CharField(
@@ -337,7 +350,7 @@ class TopicSection(models.Model):
 
 
 @reversion.register()
-class TopicSectionTherapy(models.Model):
+class TopicSectionTherapy(VersionedModel):
     section = models.ForeignKey(TopicSection, on_delete=models.CASCADE, related_name="presented")
     therapy = models.ForeignKey(Therapy, on_delete=models.PROTECT, related_name="presented_in")
     position = models.PositiveSmallIntegerField(default=0)

@@ -1,0 +1,47 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from reviews import roles
+from reviews.models import EditorialRole, Reviewer
+
+PEOPLE = {
+    "editor": (roles.EDITORS, None),
+    "editor2": (roles.EDITORS, None),
+    "clinical": (roles.CLINICAL_REVIEWERS, EditorialRole.CLINICAL_REVIEWER),
+    "lay": (roles.LAY_REVIEWERS, EditorialRole.LAY_REVIEWER),
+    "senior": (roles.SENIOR_MEDICAL_EDITORS, EditorialRole.SENIOR_MEDICAL_EDITOR),
+    "senior2": (roles.SENIOR_MEDICAL_EDITORS, EditorialRole.SENIOR_MEDICAL_EDITOR),
+}
+
+
+@pytest.fixture
+def people(db):
+    """One user per editorial role (two editors, two senior medical editors)."""
+    roles.sync_groups()
+    made = {}
+    for username, (group, role) in PEOPLE.items():
+        user = get_user_model().objects.create_user(
+            username, f"{username}@example.org", "pw", is_staff=True, first_name=username.title()
+        )
+        user.groups.add(Group.objects.get(name=group))
+        if role:
+            Reviewer.objects.create(
+                user=user,
+                name=f"Dr {username.title()}",
+                job_title="Consultant",
+                editorial_role=role,
+            )
+        made[username] = user
+    return made
+
+
+@pytest.fixture
+def as_user(client, people):
+    """Log the test client in as one of the people."""
+
+    def login(username):
+        client.force_login(people[username])
+        return client
+
+    return login
