@@ -1,0 +1,69 @@
+"""One change, walked through in Chromium by the people who make it: the editor saves it and
+sends it for review, both reviewers approve it, the senior medical editor gives final approval,
+and readers see it."""
+
+import pytest
+from playwright.sync_api import expect
+
+from therapies.models import Therapy
+from therapies.seed_loader import load_seed_content
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+NEW_SUMMARY = "Imatinib is a targeted therapy drug called a TKI."
+
+
+@pytest.fixture
+def site(people, live_server):
+    load_seed_content()
+    return live_server.url
+
+
+def signed_in(browser, site, username):
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(f"{site}/admin/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill("pw")
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"{site}/admin/")
+    return page
+
+
+def test_a_change_walks_from_editor_to_reader(browser, site):
+    imatinib = Therapy.objects.get(slug="imatinib")
+    editor = signed_in(browser, site, "editor")
+    editor.goto(f"{site}/admin/therapies/therapy/{imatinib.pk}/change/")
+    editor.locator("#id_summary").fill(NEW_SUMMARY)
+    editor.get_by_label("Change summary").fill("Say what a TKI is in plain words.")
+    editor.get_by_role("button", name="Save and continue editing").click()
+    expect(editor.get_by_text("Draft: revision 2 is not yet approved.")).to_be_visible()
+    editor.get_by_role("link", name="Send for review").click()
+    expect(editor.locator("ins", has_text="targeted").first).to_be_visible()
+    editor.get_by_label("Summary").fill("Plainer opening sentence.")
+    editor.get_by_role("button", name="Send for review").click()
+    expect(editor.get_by_text("Revision 2 is in review.")).to_be_visible()
+
+    reader = browser.new_page()
+    reader.goto(f"{site}/therapies/imatinib/")
+    expect(reader.get_by_role("heading", level=1)).to_have_text("Imatinib (Glivec®)")
+    assert reader.get_by_text(NEW_SUMMARY).count() == 0
+
+    for username, role in [
+        ("clinical", "clinical reviewer"),
+        ("lay", "lay reviewer"),
+        ("senior", "senior medical editor"),
+    ]:
+        reviewer = signed_in(browser, site, username)
+        reviewer.get_by_role("link", name="Awaiting my review").click()
+        reviewer.get_by_role("link", name="imatinib").click()
+        expect(reviewer.get_by_text("Plainer opening sentence.")).to_be_visible()
+        reviewer.get_by_label("Signing as").select_option(label=role)
+        reviewer.get_by_label("approved").check()
+        reviewer.get_by_role("button", name="Record my decision").click()
+        expect(reviewer.get_by_text("Your decision is recorded.")).to_be_visible()
+        reader.reload()
+        shown = reader.get_by_text(NEW_SUMMARY).count()
+        assert shown == (1 if username == "senior" else 0), username
+
+    expect(reader.get_by_text("approved by senior medical editor Dr Senior")).to_be_visible()
