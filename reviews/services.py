@@ -23,7 +23,7 @@ from reviews.models import (
     WorkflowError,
 )
 from reviews.versions import authors_between, content_hash, latest_revision, revision_numbers
-from therapies.models import PublishedPage, WithdrawnPage
+from therapies.models import PAGE_MODELS, PublishedPage, WithdrawnPage
 from therapies.publishing import publish
 
 Action = AuditEvent.Action
@@ -247,7 +247,7 @@ def withdraw(*, page: PublishedPage, user, reason: str) -> WithdrawnPage:
     AuditEvent.objects.create(
         action=Action.WITHDRAW,
         actor=user,
-        content_type=ContentType.objects.get_for_model(page_model(page.kind)),
+        content_type=ContentType.objects.get_for_model(PAGE_MODELS[page.kind]),
         object_id=page.object_id,
         object_repr=page.title,
         revision=page.revision,
@@ -255,12 +255,6 @@ def withdraw(*, page: PublishedPage, user, reason: str) -> WithdrawnPage:
     )
     page.delete()
     return withdrawn
-
-
-def page_model(kind: str) -> type[models.Model]:
-    from therapies.models import PAGE_MODELS
-
-    return PAGE_MODELS[kind]
 
 
 def check_can_change(user, model: type[models.Model]) -> None:
