@@ -1,6 +1,8 @@
 """Test settings: only what makes tests fast and isolated."""
 
 import os
+import tempfile
+from pathlib import Path
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-for-any-deployment")
 
@@ -18,6 +20,9 @@ ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 # On SQLite, a test database file rather than memory: the live server's threads then open
-# connections of their own instead of sharing the test thread's.
+# connections of their own instead of sharing the test thread's. One file per test run, so
+# two runs at once never share it.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test_db.sqlite3")}  # noqa: F405
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": str(Path(tempfile.gettempdir()) / f"sarcomainfo-test-{os.getpid()}.sqlite3")
+    }
