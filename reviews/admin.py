@@ -5,7 +5,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 
 from reviews import services
-from reviews.compare import compare
+from reviews.compare import compare, compare_publications
 from reviews.forms import SignOffForm
 from reviews.history import published_revision_id
 from reviews.models import (
@@ -18,6 +18,7 @@ from reviews.models import (
     WorkflowError,
 )
 from reviews.versions import latest_revision, revision_numbers
+from therapies.models import PublishedPage
 
 
 @admin.register(Reviewer)
@@ -88,6 +89,12 @@ def comparison_with_published(request: ReviewRequest):
     if item is None:
         return None
     return compare(type(item), item.pk, published_revision(item), request.revision)
+
+
+def published_document(item) -> dict | None:
+    """What readers see of the page now, in the form a review request freezes."""
+    page = PublishedPage.objects.filter(kind=item.page_kind, object_id=item.pk).first()
+    return {"document": page.document} if page else None
 
 
 def published_revision(item):
@@ -172,6 +179,9 @@ class ReviewRequestAdmin(ReadOnlyAdmin):
             "number": revision_numbers(item).get(review_request.revision_id) if item else None,
             "is_stale": latest is not None and latest.pk != review_request.revision_id,
             "comparison": comparison_with_published(review_request),
+            "reader_changes": compare_publications(
+                published_document(item) if item else None, review_request.publication
+            ),
             "sign_offs": review_request.sign_offs.select_related("reviewer"),
             "form": form,
             "can_sign": bool(roles),

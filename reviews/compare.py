@@ -156,3 +156,28 @@ def compare(
             )
         )
     return Comparison(fields=fields, rows=rows)
+
+
+def flatten(value, path: str = ""):
+    """(label, text) for every value in a published document, in reading order."""
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            yield from flatten(
+                inner, f"{path}: {key.replace('_', ' ')}" if path else key.replace("_", " ")
+            )
+    elif isinstance(value, list):
+        for number, inner in enumerate(value, start=1):
+            yield from flatten(inner, f"{path} {number}")
+    else:
+        yield path, "" if value is None else str(value)
+
+
+def compare_publications(older: dict | None, newer: dict) -> list[FieldChange]:
+    """Every difference readers would see between two published forms of a page."""
+    before = dict(flatten((older or {}).get("document", {})))
+    after = dict(flatten(newer.get("document", {})))
+    return [
+        FieldChange(label=label[:1].upper() + label[1:], before=before.get(label, ""), after=text)
+        for label, text in [*after.items(), *((k, "") for k in before if k not in after)]
+        if before.get(label, "") != text
+    ]

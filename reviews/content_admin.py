@@ -57,11 +57,18 @@ class ReviewedContentAdmin(VersionAdmin):
     def log_change(self, request, obj, message):
         return admin.ModelAdmin.log_change(self, request, obj, message)
 
+    def has_delete_permission(self, request, obj=None):
+        # A page readers can see is withdrawn first, so deleting never leaves a public orphan.
+        if obj is not None and self.is_page and services.published_page_of(obj):
+            return False
+        return super().has_delete_permission(request, obj)
+
     def delete_model(self, request, obj):
         services.record_delete(item=obj, user=request.user)
         super().delete_model(request, obj)
 
     def delete_queryset(self, request, queryset):
+        # Django refuses the whole bulk delete if any page in it is published (see above).
         for obj in queryset:
             services.record_delete(item=obj, user=request.user)
         super().delete_queryset(request, queryset)
@@ -96,6 +103,7 @@ class ReviewedContentAdmin(VersionAdmin):
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None and obj.pk and self.is_page:
             context["page_status"] = page_status(obj)
+            context["is_published"] = services.published_page_of(obj) is not None
             context["can_submit"] = request.user.has_perm("reviews.submit_for_review")
         return super().render_change_form(request, context, add, change, form_url, obj)
 

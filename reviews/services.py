@@ -7,8 +7,9 @@ import reversion
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.db import models, transaction
+from django.db import IntegrityError, connections, models, transaction
 from django.utils import timezone
+from reversion.errors import RevertError
 from reversion.models import Revision, Version
 
 from reviews import notifications
@@ -24,7 +25,7 @@ from reviews.models import (
 )
 from reviews.versions import authors_between, content_hash, latest_revision, revision_numbers
 from therapies.models import PAGE_MODELS, PublishedPage, WithdrawnPage
-from therapies.publishing import publish
+from therapies.publishing import Publication, build_publication, publish
 
 Action = AuditEvent.Action
 Decision = SignOff.Decision
@@ -97,12 +98,16 @@ def submit_for_review(*, item: models.Model, user, summary: str) -> ReviewReques
         raise WorkflowError("This revision is already published: change something first.")
     if ReviewRequest.objects.for_item(item).filter(state=State.IN_REVIEW).exists():
         raise WorkflowError("This revision is already in review.")
+    # Freeze what readers will see, shared rows (conditions, references…) included: that is
+    # what the reviewers approve, and what the final approval publishes.
+    publication = build_publication(item).as_json()
     request = ReviewRequest.objects.create(
         content_type=ContentType.objects.get_for_model(item),
         object_id=item.pk,
         object_repr=str(item)[:300],
         revision=revision,
-        content_hash=content_hash(revision),
+        publication=publication,
+        content_hash=content_hash(revision, publication),
         summary=summary.strip(),
         submitted_by=user,
     )
@@ -135,8 +140,6 @@ def check_can_sign(request: ReviewRequest, reviewer, role: str) -> None:
             "This revision is out of date: the page was saved again after it was sent for "
             "review. Only the latest revision can be signed off."
         )
-    if content_hash(request.revision) != request.content_hash:
-        raise WorkflowError("This revision's content no longer matches what was sent for review.")
     if reviewer.pk in authors_of(request):
         raise WorkflowError("You wrote or edited this change, so someone else must sign it off.")
     signed = {sign_off.role: sign_off for sign_off in request.sign_offs.all()}
@@ -184,7 +187,13 @@ def sign_off(*, review_request: ReviewRequest, reviewer, role: str, decision: st
         close(request, State.CHANGES_REQUESTED)
         transaction.on_commit(lambda: notifications.changes_requested(request, signed))
     elif is_final:
-        publish_revision(item=item, revision=request.revision, user=reviewer, approver=reviewer)
+        publish_revision(
+            item=item,
+            revision=request.revision,
+            publication=Publication.from_json(request.publication),
+            user=reviewer,
+            approver=reviewer,
+        )
         close(request, State.PUBLISHED)
     elif set(required_sign_offs()) <= set(
         request.sign_offs.filter(decision=Decision.APPROVED).values_list("role", flat=True)
@@ -200,9 +209,10 @@ def close(request: ReviewRequest, state: str) -> None:
 
 
 def publish_revision(
-    *, item, revision: Revision, user=None, approver=None, comment=""
+    *, item, revision: Revision, publication: Publication, user=None, approver=None, comment=""
 ) -> PublishedPage:
-    """Publish the page as it stands, which the caller has checked is exactly `revision`."""
+    """Publish `publication`, built from `revision`, as approved by `approver` (a user)."""
+    profile = None
     if approver is not None:
         profile = Reviewer.objects.filter(user=approver).first()
         if profile is None:
@@ -210,13 +220,14 @@ def publish_revision(
                 "Readers are told who approved each page: add your reviewer profile (your name "
                 "and job title as readers see them) before giving final approval."
             )
-        review = PageReview.objects.for_item(item).first() or PageReview(
-            item=item, reviewed_on=timezone.localdate()
+    review = PageReview.objects.for_item(item).first()
+    if review is None:
+        # A page's first publication is its first review.
+        review = PageReview.objects.create(
+            item=item, reviewed_on=timezone.localdate(), approved_by=profile
         )
-        review.approved_by = profile
-        review.save()
     before = published_page_of(item)
-    page = publish(item, revision=revision)
+    page = publish(publication, review=review, revision=revision, approved_by=profile)
     if before and before.published_at == page.published_at:
         return page  # already published exactly so: nothing happened to record
     number = revision_numbers(item).get(revision.pk)
@@ -242,7 +253,12 @@ def withdraw(*, page: PublishedPage, user, reason: str) -> WithdrawnPage:
     withdrawn, _ = WithdrawnPage.objects.update_or_create(
         kind=page.kind,
         slug=page.slug,
-        defaults={"title": page.title, "reason": reason.strip(), "withdrawn_at": timezone.now()},
+        defaults={
+            "object_id": page.object_id,
+            "title": page.title,
+            "reason": reason.strip(),
+            "withdrawn_at": timezone.now(),
+        },
     )
     AuditEvent.objects.create(
         action=Action.WITHDRAW,
@@ -290,7 +306,17 @@ def revert_as_new_revision(version: Version, item, user, summary: str, action: s
     locked = model._default_manager.select_for_update().filter(pk=version.object_id).first()
     edit_version = locked.edit_version if locked else 0
     with reversion.create_revision():
-        version.revision.revert(delete=True)
+        try:
+            with transaction.atomic():
+                version.revision.revert(delete=True)
+                # Check now, not at commit, so a clash is a message rather than an error page.
+                connections[version.db].check_constraints()
+        except (IntegrityError, RevertError) as error:
+            raise WorkflowError(
+                "That revision cannot be brought back as it stands: it clashes with the content "
+                "now (for example another page has taken its address, or a row it points to was "
+                f"deleted). Nothing was changed. Details: {error}"
+            ) from error
         # The row's edit counter is not content: it moves on, so forms opened before conflict.
         item = model._default_manager.get(pk=version.object_id)
         item.edit_version = edit_version + 1

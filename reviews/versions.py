@@ -1,6 +1,7 @@
 """Reading a page's revisions: which exist, which is latest, who made them, what they hold."""
 
 import hashlib
+import json
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -31,14 +32,16 @@ def revision_numbers(item: models.Model) -> dict[int, int]:
     }
 
 
-def content_hash(revision: Revision) -> str:
-    """A fingerprint of exactly what the revision holds."""
+def content_hash(revision: Revision, publication: dict | None = None) -> str:
+    """A fingerprint of exactly what the revision holds (and what readers would see of it)."""
     parts = sorted(
         revision.version_set.values_list("content_type_id", "object_id", "serialized_data")
     )
     digest = hashlib.sha256()
     for content_type_id, object_id, data in parts:
         digest.update(f"{content_type_id}:{object_id}:{data}\n".encode())
+    if publication is not None:
+        digest.update(json.dumps(publication, sort_keys=True).encode())
     return digest.hexdigest()
 
 

@@ -16,7 +16,7 @@ from therapies.models import (
     Therapy,
     TherapySideEffect,
 )
-from therapies.publishing import publish
+from therapies.publishing import build_publication, publish
 from therapies.seed_loader import load_seed_content
 
 
@@ -83,9 +83,9 @@ def make_therapy(record_review):
             )
         if nhs:
             Availability.objects.create(therapy=therapy, nation="uk", status=nhs)
-        record_review(therapy)
+        review = record_review(therapy)
         if published:
-            publish(therapy)
+            publish(build_publication(therapy), review=review)
         return therapy
 
     return make

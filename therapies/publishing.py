@@ -3,13 +3,12 @@
 `publish(item)` is the one place that writes what readers see.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 from django.db import models, transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from reviews.models import PageReview
 from therapies.models import (
     GlossaryTerm,
     Indication,
@@ -33,12 +32,22 @@ class PublishingError(Exception):
 
 @dataclass
 class Publication:
+    """Everything readers will see of one page: what reviewers approve, and what is published."""
+
     kind: str
+    object_id: int
     slug: str
     title: str
     document: dict
     search_text: str = ""
     facets: set[tuple[str, str, str]] = field(default_factory=set)
+
+    def as_json(self) -> dict:
+        return {**asdict(self), "facets": sorted([str(n), v, label] for n, v, label in self.facets)}
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Publication":
+        return cls(**{**data, "facets": {tuple(facet) for facet in data["facets"]}})
 
 
 def reference_document(reference: Reference) -> dict:
@@ -91,15 +100,16 @@ def build_therapy(therapy: Therapy) -> Publication:
     # A side effect with a page of its own is named as that page was approved, so a draft
     # rename of the side effect cannot reach readers through the therapy page.
     links = therapy.side_effect_links.all()
-    approved_names = dict(
-        PublishedPage.objects.side_effects()
+    approved = {
+        object_id: (slug, title)
+        for object_id, slug, title in PublishedPage.objects.side_effects()
         .filter(object_id__in=[link.side_effect_id for link in links])
-        .values_list("object_id", "title")
-    )
+        .values_list("object_id", "slug", "title")
+    }
     side_effects = [
         {
-            "slug": link.side_effect.slug,
-            "name": approved_names.get(link.side_effect_id, side_effect_label(link.side_effect)),
+            "slug": approved.get(link.side_effect_id, (link.side_effect.slug,))[0],
+            "name": approved.get(link.side_effect_id, ("", side_effect_label(link.side_effect)))[1],
             "frequency": link.frequency,
             "frequency_label": link.get_frequency_display() if link.frequency else "",
         }
@@ -147,6 +157,7 @@ def build_therapy(therapy: Therapy) -> Publication:
     searchable = [therapy.generic_name, *brand_names, *(c["name"] for c in conditions.values())]
     return Publication(
         kind=PageKind.THERAPY,
+        object_id=therapy.pk,
         slug=therapy.slug,
         title=therapy.generic_name,
         document=document,
@@ -158,6 +169,7 @@ def build_therapy(therapy: Therapy) -> Publication:
 def build_side_effect(side_effect: SideEffect) -> Publication:
     return Publication(
         kind=PageKind.SIDE_EFFECT,
+        object_id=side_effect.pk,
         slug=side_effect.slug,
         title=side_effect_label(side_effect),
         document={
@@ -173,6 +185,7 @@ def build_side_effect(side_effect: SideEffect) -> Publication:
 def build_glossary_term(term: GlossaryTerm) -> Publication:
     return Publication(
         kind=PageKind.GLOSSARY_TERM,
+        object_id=term.pk,
         slug=term.slug,
         title=term.term,
         document={
@@ -184,9 +197,10 @@ def build_glossary_term(term: GlossaryTerm) -> Publication:
 
 
 def build_topic(topic: Topic) -> Publication:
-    sections = TopicSection.objects.filter(topic=topic).prefetch_related("presented__therapy")
+    sections = TopicSection.objects.filter(topic=topic).prefetch_related("presented")
     return Publication(
         kind=PageKind.TOPIC,
+        object_id=topic.pk,
         slug=topic.slug,
         title=topic.title,
         document={
@@ -196,7 +210,8 @@ def build_topic(topic: Topic) -> Publication:
                 {
                     "heading": section.heading,
                     "body": section.body,
-                    "therapies": [link.therapy.slug for link in section.presented.all()],
+                    # By id: the topic shows each therapy as its own page was approved.
+                    "therapies": [link.therapy_id for link in section.presented.all()],
                 }
                 for section in sections
             ],
@@ -215,21 +230,26 @@ BUILDERS = {
 }
 
 
-@transaction.atomic
-def publish(item: models.Model, *, revision=None) -> PublishedPage:
-    """Make `item`, as its working rows stand now, what readers see.
+def build_publication(item: models.Model) -> Publication:
+    """What readers would see of `item` if its working rows were published now."""
+    return BUILDERS[type(item)](item)
 
-    `revision` is the signed-off revision those rows are; the caller has checked that they
-    are. Publishing the same content again changes nothing, not even the publication date.
+
+@transaction.atomic
+def publish(publication: Publication, *, review, revision=None, approved_by=None) -> PublishedPage:
+    """Make `publication` what readers see of its page.
+
+    `revision` is the signed-off revision it was built from, `approved_by` the reviewer who gave
+    the final approval. Publishing the same thing again changes nothing, not even the date.
     """
-    review = PageReview.objects.for_item(item).first()
     if review is None:
-        raise PublishingError(f"{item} has no review record: record its review before publishing.")
-    publication = BUILDERS[type(item)](item)
+        raise PublishingError(
+            f"“{publication.title}” has no review record: record its review before publishing."
+        )
     page = PublishedPage.objects.select_for_update().filter(
-        kind=publication.kind, object_id=item.pk
+        kind=publication.kind, object_id=publication.object_id
     )
-    page = page.first() or PublishedPage(kind=publication.kind, object_id=item.pk)
+    page = page.first() or PublishedPage(kind=publication.kind, object_id=publication.object_id)
     facets = {(str(name), value, label) for name, value, label in publication.facets}
     unchanged = (
         page.pk is not None
@@ -238,6 +258,7 @@ def publish(item: models.Model, *, revision=None) -> PublishedPage:
         and page.search_text == publication.search_text
         and page.review_id == review.pk
         and page.revision_id == getattr(revision, "pk", None)
+        and (approved_by is None or page.approved_by_id == approved_by.pk)
         and set(page.facets.values_list("name", "value", "label")) == facets
     )
     if unchanged:
@@ -249,6 +270,7 @@ def publish(item: models.Model, *, revision=None) -> PublishedPage:
     page.document = publication.document
     page.review = review
     page.revision = revision
+    page.approved_by = approved_by or review.approved_by
     page.published_at = timezone.now()
     page.save()
     page.facets.all().delete()

@@ -1,8 +1,9 @@
 """Loading the seed content file into working rows, recording its review, and publishing it.
 
-Items are matched by their natural key. An item already in the database is left as the
-editors have it unless `update=True`, so re-running the loader (as `make run` does) never
-overwrites editorial work.
+The seed is loaded once, into a database with no content history. After that, running the
+loader again (as `make run` does) changes nothing, so it never overwrites, re-creates or
+re-publishes what editors have changed, deleted or withdrawn. `update=True` loads it over
+what is there: items are matched by their natural key, and nothing is created twice.
 """
 
 from collections import Counter
@@ -12,6 +13,7 @@ import reversion
 import yaml
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from reversion.models import Version
 
 from reviews.models import PageReview, Reviewer
 from reviews.services import publish_revision
@@ -32,6 +34,7 @@ from therapies.models import (
     TopicSection,
     TopicSectionTherapy,
 )
+from therapies.publishing import build_publication
 
 SEED_FILE = Path(__file__).resolve().parent / "seed" / "targeted_therapies.yaml"
 
@@ -77,6 +80,8 @@ class SeedLoader:
 
     @transaction.atomic
     def load(self) -> Counter:
+        if not self.update and Version.objects.filter(content_type__app_label="therapies").exists():
+            return Counter()
         data = self.data
         reviewers = {
             r["key"]: self.upsert(
@@ -133,6 +138,7 @@ class SeedLoader:
             publish_revision(
                 item=item,
                 revision=latest_revision(item),
+                publication=build_publication(item),
                 comment=f"Seed content, approved by {approver} on {reviewed_on:%d %B %Y}.",
             )
             self.counts["pages published"] += 1

@@ -77,7 +77,7 @@ class PublishedPageView(DetailView):
             presenting = [
                 topic
                 for topic in topics
-                if any(withdrawn.slug in s["therapies"] for s in topic.document["sections"])
+                if any(withdrawn.object_id in s["therapies"] for s in topic.document["sections"])
             ]
             return render(
                 request,
@@ -94,17 +94,16 @@ class TopicDetailView(PublishedPageView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         sections = self.object.document["sections"]
-        slugs = {slug for section in sections for slug in section["therapies"]}
+        ids = {object_id for section in sections for object_id in section["therapies"]}
         # A therapy that is not published (yet, or any more) is left out of the topic.
         published = {
-            page.slug: page for page in PublishedPage.objects.therapies().filter(slug__in=slugs)
+            page.object_id: page
+            for page in PublishedPage.objects.therapies().filter(object_id__in=ids)
         }
         context["sections"] = [
             {
                 **section,
-                "therapies": [
-                    published[slug] for slug in section["therapies"] if slug in published
-                ],
+                "therapies": [published[i] for i in section["therapies"] if i in published],
             }
             for section in sections
         ]

@@ -42,6 +42,9 @@ class ReviewRequest(models.Model):
     object_repr = models.CharField(max_length=300)
     revision = models.ForeignKey(Revision, on_delete=models.PROTECT, related_name="+")
     content_hash = models.CharField(max_length=64)
+    publication = models.JSONField(
+        help_text="Everything readers will see if this is approved, frozen when it was sent."
+    )
     summary = models.TextField(help_text="What changed, and why.")
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

@@ -101,24 +101,87 @@ def test_a_restore_during_review_voids_the_review(imatinib, as_user):
     assert request.state == ReviewRequest.State.SUPERSEDED
 
 
-def test_a_deleted_therapy_can_be_recovered_with_its_rows(seed, as_user, client):
+def delete_url(therapy):
+    return f"/admin/therapies/therapy/{therapy.pk}/delete/"
+
+
+def test_a_published_page_cannot_be_deleted_until_it_is_withdrawn(seed, as_user, client):
     regorafenib = Therapy.objects.get(slug="regorafenib")
-    client = as_user("editor")
+    regorafenib.presented_in.all().delete()
+    editor = as_user("editor")
+    assert (
+        "cannot be deleted until a senior medical editor withdraws it"
+        in editor.get(CHANGE.format(regorafenib.pk)).text
+    )
+    assert editor.post(delete_url(regorafenib), {"post": "yes"}).status_code == 403
+    response = editor.post(
+        "/admin/therapies/therapy/",
+        {"action": "delete_selected", "_selected_action": [regorafenib.pk], "post": "yes"},
+    )
+    assert response.status_code == 403
+    assert Therapy.objects.filter(pk=regorafenib.pk).exists()
+    assert reader_sees(client, "/therapies/regorafenib/").count("Regorafenib (Stivarga®)") >= 1
+
+
+def withdraw(as_user, slug):
+    page = PublishedPage.objects.get(slug=slug)
+    response = as_user("senior").post(
+        f"/admin/therapies/publishedpage/{page.pk}/withdraw/", {"reason": "Out of date."}
+    )
+    assert response.status_code == 302
+
+
+def test_a_deleted_therapy_can_be_recovered_with_its_rows(seed, as_user):
+    regorafenib = Therapy.objects.get(slug="regorafenib")
     # A therapy a topic presents is protected; take it out of the topic first.
     regorafenib.presented_in.all().delete()
-    response = client.post(f"/admin/therapies/therapy/{regorafenib.pk}/delete/", {"post": "yes"})
-    assert response.status_code == 302
+    withdraw(as_user, "regorafenib")
+    client = as_user("editor")
+    assert client.post(delete_url(regorafenib), {"post": "yes"}).status_code == 302
     assert not Therapy.objects.filter(slug="regorafenib").exists()
     recover_list = client.get("/admin/therapies/therapy/recover/").text
     version = Version.objects.get_deleted(Therapy).get(object_id=str(regorafenib.pk))
     assert f"/admin/therapies/therapy/recover/{version.pk}/" in recover_list
-    response = client.post(f"/admin/therapies/therapy/recover/{version.pk}/")
+    # Reviewers cannot recover (or restore, or send for review): 403, and nothing changes.
+    reviewer = as_user("clinical")
+    assert reviewer.post(f"/admin/therapies/therapy/recover/{version.pk}/").status_code == 403
+    assert not Therapy.objects.filter(slug="regorafenib").exists()
+    response = as_user("editor").post(f"/admin/therapies/therapy/recover/{version.pk}/")
     assert response.status_code == 302
     recovered = Therapy.objects.get(slug="regorafenib")
     assert [b.name for b in BrandName.objects.filter(therapy=recovered)] == ["Stivarga®"]
     assert recovered.indications.count() == 1
     assert AuditEvent.objects.filter(action="delete", object_id=regorafenib.pk).exists()
     assert AuditEvent.objects.filter(action="recover", object_id=regorafenib.pk).exists()
+
+
+def test_recovering_onto_an_address_now_taken_says_why_and_changes_nothing(seed, as_user):
+    regorafenib = Therapy.objects.get(slug="regorafenib")
+    regorafenib.presented_in.all().delete()
+    withdraw(as_user, "regorafenib")
+    as_user("editor").post(delete_url(regorafenib), {"post": "yes"})
+    Therapy.objects.create(generic_name="regorafenib", slug="regorafenib")
+    version = Version.objects.get_deleted(Therapy).get(object_id=str(regorafenib.pk))
+    response = as_user("editor").post(
+        f"/admin/therapies/therapy/recover/{version.pk}/", follow=True
+    )
+    assert response.status_code == 200
+    assert "cannot be brought back as it stands" in response.text
+    assert Therapy.objects.filter(slug="regorafenib").count() == 1
+    assert not AuditEvent.objects.filter(action="recover").exists()
+
+
+def test_reviewers_cannot_restore_or_send_for_review(seed, as_user):
+    imatinib = Therapy.objects.get(slug="imatinib")
+    first = versions_of(imatinib).first().revision_id
+    edit_summary(as_user, imatinib, "Changed.")
+    count = versions_of(imatinib).count()
+    reviewer = as_user("lay")
+    url = f"/admin/therapies/therapy/{imatinib.pk}/"
+    assert reviewer.post(f"{url}restore/{first}/").status_code == 403
+    assert reviewer.post(f"{url}submit/", {"summary": "x"}).status_code == 403
+    assert versions_of(imatinib).count() == count
+    assert not ReviewRequest.objects.exists()
 
 
 def test_a_conflicting_save_is_refused_and_the_other_change_survives(imatinib, as_user, people):
@@ -140,7 +203,7 @@ def test_a_conflicting_save_is_refused_and_the_other_change_survives(imatinib, a
     assert response.status_code == 200
     html = response.text
     assert "Someone else saved this page after you opened it" in html
-    assert "<ins>one&#x27;s words.</ins>" in html or "one&#x27;s" in html
+    assert "<ins>Editor</ins> <del>is</del><ins>one&#x27;s</ins>" in html  # what editor one did
     assert "Editor two&#x27;s words." in html  # what editor two typed is still in the form
     imatinib.refresh_from_db()
     assert imatinib.summary == "Editor one's words."

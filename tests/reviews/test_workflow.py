@@ -293,3 +293,46 @@ def test_a_published_page_can_be_withdrawn_and_answers_410(imatinib, as_user, cl
     edit_summary(as_user, imatinib, "Checked again.")
     approve_all(as_user, submit(as_user, imatinib))
     assert client.get(PUBLIC).status_code == 200
+
+
+def test_shared_rows_changed_after_sending_stay_off_the_public_site(imatinib, as_user, client):
+    from therapies.models import Condition
+
+    edit_summary(as_user, imatinib, "Imatinib is a TKI tablet.")
+    request = submit(as_user, imatinib)
+    gist = Condition.objects.get(slug="gastrointestinal-stromal-tumour")
+    save(
+        as_user("editor"),
+        f"/admin/therapies/condition/{gist.pk}/change/",
+        name="gut sarcoma (unapproved name)",
+    )
+    approve_all(as_user, request)
+    for url in [PUBLIC, "/therapies/sunitinib/", "/therapies/?q=gut"]:
+        assert "unapproved name" not in reader_sees(client, url)
+    assert "Imatinib is a TKI tablet." in reader_sees(client)
+
+
+def test_reviewers_see_every_change_readers_will_see_including_shared_rows(imatinib, as_user):
+    from therapies.models import Condition
+
+    gist = Condition.objects.get(slug="gastrointestinal-stromal-tumour")
+    save(as_user("editor"), f"/admin/therapies/condition/{gist.pk}/change/", abbreviation="GiST")
+    edit_summary(as_user, imatinib, "Imatinib is a TKI.")
+    request = submit(as_user, imatinib)
+    page = as_user("clinical").get(f"/admin/reviews/reviewrequest/{request.pk}/review/").text
+    assert "Conditions 1: name" in page
+    assert "gastrointestinal stromal tumour <del>(GIST)</del><ins>(GiST)</ins>" in page
+
+
+def test_a_revision_made_behind_the_workflow_is_out_of_date_for_sign_off(imatinib, as_user):
+    import reversion
+
+    edit_summary(as_user, imatinib, "Sent.")
+    request = submit(as_user, imatinib)
+    with reversion.create_revision():
+        imatinib.refresh_from_db()
+        imatinib.how_often = "twice a day"
+        imatinib.save()
+    response = decide(as_user, request, "clinical", "clinical_reviewer")
+    assert "This revision is out of date" in response.text
+    assert not SignOff.objects.exists()

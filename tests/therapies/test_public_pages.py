@@ -9,7 +9,7 @@ from django.test import override_settings
 from django.urls import include, path
 
 from therapies.models import GlossaryTerm, PublishedPage, SideEffect, Therapy
-from therapies.publishing import PublishingError, publish
+from therapies.publishing import PublishingError, build_publication, publish
 
 
 def test_home_lists_topics_and_an_a_to_z_with_a_search_box(seed, client):
@@ -72,14 +72,14 @@ def test_sitemap_lists_published_pages_with_lastmod(seed, client):
 def test_publishing_the_same_content_again_changes_nothing(make_therapy):
     therapy = make_therapy("imatinib")
     first = PublishedPage.objects.get(slug="imatinib")
-    again = publish(therapy)
+    again = publish(build_publication(therapy), review=first.review)
     assert again.published_at == first.published_at
 
 
 def test_publishing_without_a_review_record_is_refused(db):
     term = GlossaryTerm.objects.create(term="unreviewed", slug="unreviewed", explanation="x")
     with pytest.raises(PublishingError, match="no review record"):
-        publish(term)
+        publish(build_publication(term), review=None)
     assert not PublishedPage.objects.exists()
 
 

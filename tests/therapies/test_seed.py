@@ -183,3 +183,16 @@ def test_reloading_leaves_an_editors_change_alone(seed):
     imatinib.save()
     load_seed_content()
     assert Therapy.objects.get(slug="imatinib").how_taken == "Edited by an editor."
+
+
+def test_reloading_never_brings_back_what_editors_deleted(seed):
+    import reversion
+
+    from therapies.models import GlossaryTerm, PublishedPage
+
+    with reversion.create_revision():
+        GlossaryTerm.objects.get(slug="inhibiting").delete()
+    PublishedPage.objects.filter(slug="inhibiting").delete()
+    call_command("load_seed_content", stdout=open("/dev/null", "w"))
+    assert not GlossaryTerm.objects.filter(slug="inhibiting").exists()
+    assert not PublishedPage.objects.filter(slug="inhibiting").exists()

@@ -29,7 +29,7 @@ class PublishedPageQuerySet(models.QuerySet):
         return self.filter(kind=PageKind.GLOSSARY_TERM)
 
     def with_review(self):
-        return self.select_related("review__approved_by")
+        return self.select_related("review__approved_by", "approved_by")
 
     def causing(self, side_effect_slug: str):
         return self.therapies().with_facet(PublishedFacet.Name.SIDE_EFFECT, side_effect_slug)
@@ -65,6 +65,13 @@ class PublishedPage(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
         help_text="The signed-off revision this page shows.",
+    )
+    approved_by = models.ForeignKey(
+        "reviews.Reviewer",
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Who gave the final approval of what this page shows.",
     )
 
     objects = PublishedPageQuerySet.as_manager()
@@ -120,6 +127,7 @@ class WithdrawnPage(models.Model):
     """A page taken off the public site: its address answers 410 Gone with the reason."""
 
     kind = models.CharField(max_length=20, choices=PageKind)
+    object_id = models.PositiveBigIntegerField()
     slug = models.SlugField(max_length=200)
     title = models.CharField(max_length=300)
     reason = models.TextField()
