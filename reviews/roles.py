@@ -20,7 +20,18 @@ CONTENT_MODELS = [
     "topicsection",
     "topicsectiontherapy",
 ]
-WORKFLOW_RECORDS = ["reviewrequest", "signoff", "auditevent", "pagereview", "reviewer"]
+WORKFLOW_RECORDS = [
+    "reviewrequest",
+    "signoff",
+    "auditevent",
+    "pagereview",
+    "reviewer",
+    "reviewpolicy",
+    "publication",
+    "referencecheck",
+    "reviewcomment",
+    "reminderrun",
+]
 
 
 def perms(app: str, models: list[str], actions: list[str]) -> list[tuple[str, str]]:
@@ -52,6 +63,8 @@ GROUP_PERMISSIONS = {
         ("reviews", "withdraw_page"),
         ("reviews", "add_pagereview"),
         ("reviews", "change_pagereview"),
+        ("reviews", "change_reviewpolicy"),
+        ("reviews", "change_reviewer"),
     ],
 }
 

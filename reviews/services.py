@@ -18,14 +18,24 @@ from reviews.models import (
     AuditEvent,
     EditorialRole,
     PageReview,
+    Publication,
+    ReferenceCheck,
+    ReviewComment,
     Reviewer,
+    ReviewPolicy,
     ReviewRequest,
     SignOff,
     WorkflowError,
 )
-from reviews.versions import authors_between, content_hash, latest_revision, revision_numbers
+from reviews.versions import (
+    authors_between,
+    content_hash,
+    latest_revision,
+    revision_numbers,
+    versions_of,
+)
 from therapies.models import PAGE_MODELS, PublishedPage, WithdrawnPage
-from therapies.publishing import Publication, build_publication, publish
+from therapies.publishing import PageSnapshot, build_publication, publish
 
 Action = AuditEvent.Action
 Decision = SignOff.Decision
@@ -84,7 +94,53 @@ def published_page_of(item: models.Model) -> PublishedPage | None:
 
 
 @transaction.atomic
-def submit_for_review(*, item: models.Model, user, summary: str) -> ReviewRequest:
+def submit_for_review(
+    *, item: models.Model, user, summary: str, is_review: bool = False
+) -> ReviewRequest:
+    """Send the page's latest revision for review. `is_review`: this change is its scheduled
+    review, so approving it moves the review dates once every reference is checked."""
+    revision = check_can_submit(item, user, summary)
+    published = published_page_of(item)
+    if published and published.revision_id == revision.pk:
+        raise WorkflowError(
+            "This revision is already published: change something first, or record a review "
+            "with no change needed."
+        )
+    # Freeze what readers will see, shared rows (conditions, references…) included: that is
+    # what the reviewers approve, and what the final approval publishes.
+    publication = build_publication(item).as_json()
+    return open_request(item, user, summary, revision, publication, is_review=is_review)
+
+
+@transaction.atomic
+def submit_review_without_change(*, item: models.Model, user, summary: str) -> ReviewRequest:
+    """Ask reviewers to confirm that the published page is still right, as its review."""
+    revision = check_can_submit(item, user, summary)
+    published = published_page_of(item)
+    if published is None:
+        raise WorkflowError("This page is not published, so there is nothing to confirm.")
+    if published.revision_id != revision.pk:
+        raise WorkflowError(
+            "This page has changes that are not published: send them for review as the "
+            "review, or restore the published revision first."
+        )
+    publication = publication_of_page(published)
+    return open_request(item, user, summary, revision, publication, is_review=True, no_change=True)
+
+
+def publication_of_page(page: PublishedPage) -> dict:
+    return PageSnapshot(
+        kind=page.kind,
+        object_id=page.object_id,
+        slug=page.slug,
+        title=page.title,
+        document=page.document,
+        search_text=page.search_text,
+        facets=set(page.facets.values_list("name", "value", "label")),
+    ).as_json()
+
+
+def check_can_submit(item: models.Model, user, summary: str) -> Revision:
     if not user.has_perm("reviews.submit_for_review"):
         raise PermissionDenied("Only editors send changes for review.")
     if not summary.strip():
@@ -93,14 +149,12 @@ def submit_for_review(*, item: models.Model, user, summary: str) -> ReviewReques
     revision = latest_revision(item)
     if revision is None:
         raise WorkflowError("Save the page before sending it for review.")
-    published = published_page_of(item)
-    if published and published.revision_id == revision.pk:
-        raise WorkflowError("This revision is already published: change something first.")
     if ReviewRequest.objects.for_item(item).filter(state=State.IN_REVIEW).exists():
-        raise WorkflowError("This revision is already in review.")
-    # Freeze what readers will see, shared rows (conditions, references…) included: that is
-    # what the reviewers approve, and what the final approval publishes.
-    publication = build_publication(item).as_json()
+        raise WorkflowError("This page is already in review.")
+    return revision
+
+
+def open_request(item, user, summary, revision, publication, **kind) -> ReviewRequest:
     request = ReviewRequest.objects.create(
         content_type=ContentType.objects.get_for_model(item),
         object_id=item.pk,
@@ -110,7 +164,9 @@ def submit_for_review(*, item: models.Model, user, summary: str) -> ReviewReques
         content_hash=content_hash(revision, publication),
         summary=summary.strip(),
         submitted_by=user,
+        **kind,
     )
+    request.cited_references.set(item.references.all())
     audit(action=Action.SUBMIT, item=item, actor=user, revision=revision, comment=summary)
     transaction.on_commit(lambda: notifications.review_wanted(request, required_sign_offs()))
     return request
@@ -152,6 +208,12 @@ def check_can_sign(request: ReviewRequest, reviewer, role: str) -> None:
         missing = [EditorialRole(r).label for r in required_sign_offs() if r not in approved]
         if missing:
             raise WorkflowError(f"Final approval waits for: {', '.join(missing)}.")
+        unchecked = unchecked_references(request)
+        if unchecked:
+            raise WorkflowError(
+                "This is the page's review, so every source it cites is checked first. "
+                f"Not checked yet: {'; '.join(map(str, unchecked))}."
+            )
 
 
 @transaction.atomic
@@ -174,6 +236,10 @@ def sign_off(*, review_request: ReviewRequest, reviewer, role: str, decision: st
         decision=decision,
         comment=comment,
     )
+    if comment:
+        ReviewComment.objects.create(
+            review_request=request, author=reviewer, role=role, text=comment
+        )
     item = request.item
     action = Action.APPROVE if decision == Decision.APPROVED else Action.REQUEST_CHANGES
     audit(
@@ -186,14 +252,20 @@ def sign_off(*, review_request: ReviewRequest, reviewer, role: str, decision: st
     if decision == Decision.CHANGES_REQUESTED:
         close(request, State.CHANGES_REQUESTED)
         transaction.on_commit(lambda: notifications.changes_requested(request, signed))
+    elif is_final and request.no_change:
+        record_review(item=item, approver=reviewer_profile(reviewer), request=request)
+        close(request, State.CONFIRMED)
     elif is_final:
         publish_revision(
             item=item,
             revision=request.revision,
-            publication=Publication.from_json(request.publication),
+            publication=PageSnapshot.from_json(request.publication),
             user=reviewer,
             approver=reviewer,
+            review_request=request,
         )
+        if request.is_review:
+            record_review(item=item, approver=reviewer_profile(reviewer), request=request)
         close(request, State.PUBLISHED)
     elif set(required_sign_offs()) <= set(
         request.sign_offs.filter(decision=Decision.APPROVED).values_list("role", flat=True)
@@ -208,18 +280,51 @@ def close(request: ReviewRequest, state: str) -> None:
     request.save()
 
 
+def reviewer_profile(user) -> Reviewer:
+    profile = Reviewer.objects.filter(user=user).first()
+    if profile is None:
+        raise WorkflowError(
+            "Readers are told who approved each page: add your reviewer profile (your name "
+            "and job title as readers see them) before giving final approval."
+        )
+    return profile
+
+
+def unchecked_references(request: ReviewRequest) -> list:
+    if not request.is_review:
+        return []
+    checked = request.reference_checks.values_list("reference_id", flat=True)
+    return list(request.cited_references.exclude(pk__in=checked))
+
+
+def record_review(*, item, approver: Reviewer, request: ReviewRequest) -> PageReview:
+    """The page has been reviewed today: its dates move on from today."""
+    review = PageReview.objects.for_item(item).first() or PageReview(item=item)
+    review.reviewed_on = timezone.localdate()
+    review.approved_by = approver
+    review.save()
+    audit(
+        action=Action.REVIEW,
+        item=item,
+        actor=approver.user,
+        revision=request.revision,
+        comment=f"Reviewed ({request.kind_label}); next review {review.next_review_due:%d %B %Y}.",
+    )
+    return review
+
+
 def publish_revision(
-    *, item, revision: Revision, publication: Publication, user=None, approver=None, comment=""
+    *,
+    item,
+    revision: Revision,
+    publication: PageSnapshot,
+    user=None,
+    approver=None,
+    comment="",
+    review_request: ReviewRequest | None = None,
 ) -> PublishedPage:
     """Publish `publication`, built from `revision`, as approved by `approver` (a user)."""
-    profile = None
-    if approver is not None:
-        profile = Reviewer.objects.filter(user=approver).first()
-        if profile is None:
-            raise WorkflowError(
-                "Readers are told who approved each page: add your reviewer profile (your name "
-                "and job title as readers see them) before giving final approval."
-            )
+    profile = reviewer_profile(approver) if approver is not None else None
     review = PageReview.objects.for_item(item).first()
     if review is None:
         # A page's first publication is its first review.
@@ -230,6 +335,17 @@ def publish_revision(
     page = publish(publication, review=review, revision=revision, approved_by=profile)
     if before and before.published_at == page.published_at:
         return page  # already published exactly so: nothing happened to record
+    Publication.objects.create(
+        content_type=ContentType.objects.get_for_model(item),
+        object_id=item.pk,
+        object_repr=str(item)[:300],
+        revision=revision,
+        review_request=review_request,
+        publication=publication.as_json(),
+        summary=review_request.summary if review_request else comment,
+        approved_by=page.approved_by,
+        published_by=user,
+    )
     number = revision_numbers(item).get(revision.pk)
     audit(
         action=Action.PUBLISH,
@@ -334,3 +450,114 @@ def revert_as_new_revision(version: Version, item, user, summary: str, action: s
         )
         supersede_open_requests(item)
     return latest_revision(item)
+
+
+def is_editor(user) -> bool:
+    return user.has_perm("reviews.submit_for_review")
+
+
+def is_reviewer(user) -> bool:
+    return any(user.has_perm(permission) for permission in ROLE_PERMISSIONS.values())
+
+
+@transaction.atomic
+def check_reference(*, review_request: ReviewRequest, reference, user, outcome: str, note=""):
+    """Record that a cited source was checked (or replaced) in this review."""
+    if not (is_editor(user) or is_reviewer(user)):
+        raise PermissionDenied("Only editors and reviewers check sources.")
+    request = ReviewRequest.objects.select_for_update().get(pk=review_request.pk)
+    if not request.is_open:
+        raise WorkflowError(f"This review is {request.get_state_display()}.")
+    if not request.cited_references.filter(pk=reference.pk).exists():
+        raise WorkflowError("The page does not cite that source.")
+    if outcome not in ReferenceCheck.Outcome.values:
+        raise WorkflowError("Say whether the source was checked or replaced.")
+    check, _ = ReferenceCheck.objects.update_or_create(
+        review_request=request,
+        reference=reference,
+        defaults={
+            "outcome": outcome,
+            "note": note.strip(),
+            "checked_by": user,
+            "checked_on": timezone.localdate(),
+        },
+    )
+    audit(
+        action=Action.CHECK_REFERENCE,
+        item=request.item,
+        actor=user,
+        revision=request.revision,
+        comment=f"{reference}: {check.get_outcome_display()}",
+    )
+    return check
+
+
+@transaction.atomic
+def add_comment(*, review_request: ReviewRequest, user, text: str, field: str = ""):
+    if not is_reviewer(user):
+        raise PermissionDenied("Only reviewers comment on a change under review.")
+    if not text.strip():
+        raise WorkflowError("Write the comment first.")
+    comment = ReviewComment.objects.create(
+        review_request=review_request, author=user, field=field.strip(), text=text.strip()
+    )
+    audit(
+        action=Action.COMMENT,
+        item=review_request.item,
+        actor=user,
+        revision=review_request.revision,
+        comment=text.strip(),
+    )
+    return comment
+
+
+@transaction.atomic
+def resolve_comment(
+    *, comment: ReviewComment, user, accepted: bool, reason: str = "", revision=None
+) -> ReviewComment:
+    """An editor answers a reviewer's comment: accepted (in which revision) or not (why)."""
+    if not is_editor(user):
+        raise PermissionDenied("Only editors answer reviewers' comments.")
+    comment = ReviewComment.objects.select_for_update().get(pk=comment.pk)
+    if comment.status != ReviewComment.Status.OPEN:
+        raise WorkflowError("This comment has already been answered.")
+    item = comment.review_request.item
+    if accepted:
+        if revision is None or not versions_of(item).filter(revision=revision).exists():
+            raise WorkflowError("Choose the revision of this page that made the change.")
+        if revision.pk < comment.review_request.revision_id:
+            raise WorkflowError("The change must come in a revision after the one commented on.")
+        comment.status = ReviewComment.Status.ACCEPTED
+        comment.resolution_revision = revision
+    else:
+        if not reason.strip():
+            raise WorkflowError("Say why the comment is not accepted.")
+        comment.status = ReviewComment.Status.NOT_ACCEPTED
+        comment.reason = reason.strip()
+    comment.resolved_by = user
+    comment.resolved_at = timezone.now()
+    comment.save()
+    audit(
+        action=Action.RESOLVE_COMMENT,
+        item=item,
+        actor=user,
+        revision=comment.resolution_revision,
+        comment=f"{comment.get_status_display()}: {comment.text[:100]}"
+        + (f" (because: {comment.reason})" if comment.reason else ""),
+    )
+    return comment
+
+
+@transaction.atomic
+def set_default_review_cycle(*, months: int, user) -> int:
+    """Change the default cycle and move the next review of every page that follows it."""
+    if not user.has_perm("reviews.change_reviewpolicy"):
+        raise PermissionDenied("Only senior medical editors set the review cycle.")
+    policy = ReviewPolicy.current()
+    policy.default_cycle_months = months
+    policy.full_clean()
+    policy.save()
+    following = PageReview.objects.following_default_cycle().select_for_update()
+    for review in following:
+        review.save()  # recomputes the next review from the new cycle
+    return len(following)

@@ -31,7 +31,7 @@ class PublishingError(Exception):
 
 
 @dataclass
-class Publication:
+class PageSnapshot:
     """Everything readers will see of one page: what reviewers approve, and what is published."""
 
     kind: str
@@ -46,7 +46,7 @@ class Publication:
         return {**asdict(self), "facets": sorted([str(n), v, label] for n, v, label in self.facets)}
 
     @classmethod
-    def from_json(cls, data: dict) -> "Publication":
+    def from_json(cls, data: dict) -> "PageSnapshot":
         return cls(**{**data, "facets": {tuple(facet) for facet in data["facets"]}})
 
 
@@ -69,7 +69,7 @@ def side_effect_label(side_effect: SideEffect) -> str:
     return str(side_effect)
 
 
-def build_therapy(therapy: Therapy) -> Publication:
+def build_therapy(therapy: Therapy) -> PageSnapshot:
     therapy = (
         Therapy.objects.select_related("drug_class")
         .prefetch_related(
@@ -155,7 +155,7 @@ def build_therapy(therapy: Therapy) -> Publication:
         facets.add((PublishedFacet.Name.DRUG_CLASS, drug_class.slug, str(drug_class)))
     # Readers find a drug by its generic name, a brand name or what it treats.
     searchable = [therapy.generic_name, *brand_names, *(c["name"] for c in conditions.values())]
-    return Publication(
+    return PageSnapshot(
         kind=PageKind.THERAPY,
         object_id=therapy.pk,
         slug=therapy.slug,
@@ -166,8 +166,8 @@ def build_therapy(therapy: Therapy) -> Publication:
     )
 
 
-def build_side_effect(side_effect: SideEffect) -> Publication:
-    return Publication(
+def build_side_effect(side_effect: SideEffect) -> PageSnapshot:
+    return PageSnapshot(
         kind=PageKind.SIDE_EFFECT,
         object_id=side_effect.pk,
         slug=side_effect.slug,
@@ -182,8 +182,8 @@ def build_side_effect(side_effect: SideEffect) -> Publication:
     )
 
 
-def build_glossary_term(term: GlossaryTerm) -> Publication:
-    return Publication(
+def build_glossary_term(term: GlossaryTerm) -> PageSnapshot:
+    return PageSnapshot(
         kind=PageKind.GLOSSARY_TERM,
         object_id=term.pk,
         slug=term.slug,
@@ -196,9 +196,9 @@ def build_glossary_term(term: GlossaryTerm) -> Publication:
     )
 
 
-def build_topic(topic: Topic) -> Publication:
+def build_topic(topic: Topic) -> PageSnapshot:
     sections = TopicSection.objects.filter(topic=topic).prefetch_related("presented")
-    return Publication(
+    return PageSnapshot(
         kind=PageKind.TOPIC,
         object_id=topic.pk,
         slug=topic.slug,
@@ -230,13 +230,13 @@ BUILDERS = {
 }
 
 
-def build_publication(item: models.Model) -> Publication:
+def build_publication(item: models.Model) -> PageSnapshot:
     """What readers would see of `item` if its working rows were published now."""
     return BUILDERS[type(item)](item)
 
 
 @transaction.atomic
-def publish(publication: Publication, *, review, revision=None, approved_by=None) -> PublishedPage:
+def publish(publication: PageSnapshot, *, review, revision=None, approved_by=None) -> PublishedPage:
     """Make `publication` what readers see of its page.
 
     `revision` is the signed-off revision it was built from, `approved_by` the reviewer who gave

@@ -1,8 +1,13 @@
 from reviews.models.reviewers import EditorialRole, Reviewer
-from reviews.models.schedule import PageReview
+from reviews.models.schedule import PageReview, ReviewPolicy
 from reviews.models.workflow import (
     ROLE_PERMISSIONS,
     AuditEvent,
+    Publication,
+    ReferenceCheck,
+    ReminderRun,
+    ReminderSent,
+    ReviewComment,
     ReviewRequest,
     SignOff,
     WorkflowError,
@@ -13,6 +18,12 @@ __all__ = [
     "AuditEvent",
     "EditorialRole",
     "PageReview",
+    "Publication",
+    "ReferenceCheck",
+    "ReminderRun",
+    "ReminderSent",
+    "ReviewComment",
+    "ReviewPolicy",
     "ReviewRequest",
     "Reviewer",
     "SignOff",

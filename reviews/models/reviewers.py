@@ -24,6 +24,16 @@ class Reviewer(models.Model):
         max_length=200, help_text="As shown to readers, e.g. Consultant Clinical Oncologist."
     )
     editorial_role = models.CharField(max_length=32, choices=EditorialRole)
+    credentials = models.CharField(
+        max_length=300, blank=True, help_text="Qualifications, e.g. MBChB, FRCR, PhD."
+    )
+    declaration = models.TextField(
+        blank=True,
+        help_text="Conflicts of interest (funding, consultancy, shares…), or 'None declared'.",
+    )
+    declared_on = models.DateField(
+        null=True, blank=True, help_text="When the declaration was made or last confirmed."
+    )
 
     class Meta:
         ordering = ["name"]

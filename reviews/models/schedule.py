@@ -1,14 +1,49 @@
+"""Review cycles: when each public page was reviewed and when it is next due.
+
+This is metadata, not content: it is not versioned, so restoring an old revision of a page
+never rewinds its review dates, and a minor edit never moves them.
+"""
+
 import datetime
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
 from reviews.dates import add_months
 from reviews.models.reviewers import Reviewer
+
+CYCLE_LIMITS = [
+    MinValueValidator(1, "A review cycle is at least 1 month."),
+    MaxValueValidator(60, "A review cycle is at most 60 months (5 years)."),
+]
+
+
+class ReviewPolicy(models.Model):
+    """The charity's default review cycle. There is one row."""
+
+    default_cycle_months = models.PositiveSmallIntegerField(
+        validators=CYCLE_LIMITS,
+        help_text="Months from a page's review to its next one, unless the page sets its own. "
+        "Changing it moves the next review date of every page that follows it.",
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "review policy"
+
+    def __str__(self):
+        return f"Review every {self.default_cycle_months} months"
+
+    @classmethod
+    def current(cls) -> "ReviewPolicy":
+        policy, _ = cls.objects.get_or_create(
+            pk=1, defaults={"default_cycle_months": settings.REVIEW_CYCLE_MONTHS}
+        )
+        return policy
 
 
 class PageReviewQuerySet(models.QuerySet):
@@ -18,23 +53,36 @@ class PageReviewQuerySet(models.QuerySet):
     def due_for_review(self, *, on: datetime.date) -> "PageReviewQuerySet":
         return self.filter(next_review_due__lte=on)
 
+    def following_default_cycle(self) -> "PageReviewQuerySet":
+        return self.filter(cycle_months__isnull=True)
+
 
 class PageReview(models.Model):
-    """When a public page was last reviewed, who approved it, and when it is next due.
-
-    Kept apart from the content so that restoring an old revision of the content never
-    rewinds the review dates.
-    """
+    """When a public page was last reviewed, who approved that review, and when it is next due."""
 
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
     object_id = models.PositiveBigIntegerField()
     item = GenericForeignKey("content_type", "object_id")
     reviewed_on = models.DateField()
+    cycle_months = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=CYCLE_LIMITS,
+        help_text="Leave empty to follow the review policy's default cycle.",
+    )
     next_review_due = models.DateField(
-        blank=True, help_text="Left empty, it is the review date plus the review cycle."
+        editable=False, help_text="The review date plus the review cycle."
     )
     approved_by = models.ForeignKey(
         Reviewer, null=True, blank=True, on_delete=models.PROTECT, related_name="approvals"
+    )
+    responsible_editor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Who is reminded when the review falls due.",
     )
 
     objects = PageReviewQuerySet.as_manager()
@@ -50,15 +98,18 @@ class PageReview(models.Model):
         return f"Review of {self.item}: reviewed {self.reviewed_on}, next {self.next_review_due}"
 
     def save(self, *args, **kwargs):
-        if self.next_review_due is None:
-            self.next_review_due = add_months(self.reviewed_on, settings.REVIEW_CYCLE_MONTHS)
+        self.next_review_due = self.computed_next_review()
         super().save(*args, **kwargs)
 
     def clean(self):
-        if self.reviewed_on and self.next_review_due and self.next_review_due <= self.reviewed_on:
-            raise ValidationError(
-                {"next_review_due": "The next review must come after the date it was reviewed."}
-            )
+        if self.reviewed_on and self.reviewed_on > timezone.localdate():
+            raise ValidationError({"reviewed_on": "A review date cannot be in the future."})
+        if self.reviewed_on and self.computed_next_review() <= self.reviewed_on:
+            raise ValidationError("The next review must come after the date it was reviewed.")
+
+    def computed_next_review(self) -> datetime.date:
+        cycle = self.cycle_months or ReviewPolicy.current().default_cycle_months
+        return add_months(self.reviewed_on, cycle)
 
     @property
     def is_overdue(self) -> bool:

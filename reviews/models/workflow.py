@@ -26,13 +26,20 @@ class ReviewRequest(models.Model):
         IN_REVIEW = "in_review", "in review"
         CHANGES_REQUESTED = "changes_requested", "changes requested"
         PUBLISHED = "published", "approved and published"
+        CONFIRMED = "confirmed", "reviewed: no change needed"
         SUPERSEDED = "superseded", "superseded by a later save"
 
     # Which state may follow which; anything else is refused.
     NEXT_STATES = {
-        State.IN_REVIEW: {State.CHANGES_REQUESTED, State.PUBLISHED, State.SUPERSEDED},
+        State.IN_REVIEW: {
+            State.CHANGES_REQUESTED,
+            State.PUBLISHED,
+            State.CONFIRMED,
+            State.SUPERSEDED,
+        },
         State.CHANGES_REQUESTED: {State.SUPERSEDED},
         State.PUBLISHED: set(),
+        State.CONFIRMED: set(),
         State.SUPERSEDED: set(),
     }
 
@@ -52,6 +59,17 @@ class ReviewRequest(models.Model):
     submitted_at = models.DateTimeField(auto_now_add=True)
     state = models.CharField(max_length=20, choices=State, default=State.IN_REVIEW)
     closed_at = models.DateTimeField(null=True, blank=True)
+    is_review = models.BooleanField(
+        default=False,
+        help_text="This is the page's scheduled review: approving it moves the review dates, "
+        "and every reference must be checked first.",
+    )
+    no_change = models.BooleanField(
+        default=False, help_text="A review that confirms the published page is still right."
+    )
+    cited_references = models.ManyToManyField(
+        "therapies.Reference", blank=True, related_name="+", help_text="As sent for review."
+    )
 
     objects = ItemQuerySet.as_manager()
 
@@ -67,6 +85,12 @@ class ReviewRequest(models.Model):
 
     def __str__(self):
         return f"{self.object_repr}, revision {self.revision_id}: {self.get_state_display()}"
+
+    @property
+    def kind_label(self) -> str:
+        if self.no_change:
+            return "review, no change needed"
+        return "review with changes" if self.is_review else "change"
 
     def move_to(self, state: str) -> None:
         if state not in self.NEXT_STATES[self.state]:
@@ -142,6 +166,10 @@ class AuditEvent(models.Model):
         RESTORE = "restore", "restored an earlier revision"
         RECOVER = "recover", "recovered after deletion"
         DELETE = "delete", "deleted"
+        REVIEW = "review", "recorded a review"
+        CHECK_REFERENCE = "check_reference", "checked a reference"
+        COMMENT = "comment", "commented"
+        RESOLVE_COMMENT = "resolve_comment", "answered a comment"
 
     action = models.CharField(max_length=20, choices=Action)
     actor = models.ForeignKey(
@@ -173,3 +201,145 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise WorkflowError("The audit trail cannot be deleted.")
+
+
+class Publication(models.Model):
+    """One revision of a page becoming what readers see: the production record's spine."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    object_id = models.PositiveBigIntegerField()
+    object_repr = models.CharField(max_length=300)
+    revision = models.ForeignKey(Revision, on_delete=models.PROTECT, related_name="+")
+    review_request = models.ForeignKey(
+        ReviewRequest, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    publication = models.JSONField(help_text="Exactly what readers were shown.")
+    summary = models.TextField(blank=True)
+    approved_by = models.ForeignKey(
+        "reviews.Reviewer", null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    published_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ItemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.object_repr}, published {self.published_at:%d %B %Y %H:%M}"
+
+
+class ReferenceCheck(models.Model):
+    """A cited source checked (still right) or marked replaced, during one review."""
+
+    class Outcome(models.TextChoices):
+        CHECKED = "checked", "checked: still supports the page"
+        REPLACED = "replaced", "replaced by a newer source"
+
+    review_request = models.ForeignKey(
+        ReviewRequest, on_delete=models.PROTECT, related_name="reference_checks"
+    )
+    reference = models.ForeignKey(
+        "therapies.Reference", on_delete=models.PROTECT, related_name="checks"
+    )
+    outcome = models.CharField(max_length=20, choices=Outcome)
+    note = models.CharField(max_length=300, blank=True)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    checked_on = models.DateField()
+
+    class Meta:
+        ordering = ["reference__authors"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review_request", "reference"], name="one_check_per_reference_per_review"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.reference}: {self.get_outcome_display()} by {self.checked_by}"
+
+
+class ReviewComment(models.Model):
+    """A reviewer's comment on a change, and how the editors answered it."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "waiting for an answer"
+        ACCEPTED = "accepted", "accepted"
+        NOT_ACCEPTED = "not_accepted", "not accepted"
+
+    review_request = models.ForeignKey(
+        ReviewRequest, on_delete=models.PROTECT, related_name="comments"
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(max_length=32, choices=EditorialRole, blank=True)
+    field = models.CharField(
+        max_length=100, blank=True, help_text="The part of the page it is about, if one."
+    )
+    text = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=20, choices=Status, default=Status.OPEN)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolution_revision = models.ForeignKey(
+        Revision,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The revision that made the change, when accepted.",
+    )
+    reason = models.TextField(blank=True, help_text="Why not, when not accepted.")
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.author}: {self.text[:60]} ({self.get_status_display()})"
+
+
+class ReminderSent(models.Model):
+    """A review reminder sent for one page, one threshold and one due date: sent once."""
+
+    class Threshold(models.TextChoices):
+        DAYS_90 = "90", "due within 90 days"
+        DAYS_30 = "30", "due within 30 days"
+        DUE = "0", "due today"
+        OVERDUE = "overdue", "overdue"
+
+    page_review = models.ForeignKey(
+        "reviews.PageReview", on_delete=models.CASCADE, related_name="reminders"
+    )
+    threshold = models.CharField(max_length=10, choices=Threshold)
+    due_on = models.DateField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+    recipients = models.TextField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["page_review", "threshold", "due_on"], name="one_reminder_per_threshold"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.page_review}: {self.get_threshold_display()}"
+
+
+class ReminderRun(models.Model):
+    """Each run of send_review_reminders, so a job that stopped running is noticed."""
+
+    ran_at = models.DateTimeField(auto_now_add=True)
+    reminders_sent = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-ran_at"]
+
+    def __str__(self):
+        return f"Reminders run at {self.ran_at:%d %B %Y %H:%M}: {self.reminders_sent} sent"

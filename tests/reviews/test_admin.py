@@ -1,25 +1,34 @@
 """Bad input in the admin gets a form error, and nothing is saved."""
 
+import pytest
 from django.contrib.contenttypes.models import ContentType
 
 from reviews.models import PageReview
 from therapies.models import GlossaryTerm
 
 
-def test_next_review_before_the_review_date_is_a_form_error(admin_client, db):
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"reviewed_on": "2026-01-10", "cycle_months": "0"}, "A review cycle is at least 1 month."),
+        ({"reviewed_on": "2026-01-10", "cycle_months": "61"}, "at most 60 months"),
+        ({"reviewed_on": "2999-01-10", "cycle_months": ""}, "cannot be in the future"),
+        ({"reviewed_on": "10/10/20xx", "cycle_months": ""}, "Enter a valid date."),
+    ],
+)
+def test_bad_review_dates_are_form_errors_and_nothing_is_saved(admin_client, db, data, message):
     term = GlossaryTerm.objects.create(term="adjuvant", slug="adjuvant", explanation="After.")
     response = admin_client.post(
         "/admin/reviews/pagereview/add/",
         {
             "content_type": ContentType.objects.get_for_model(term).pk,
             "object_id": term.pk,
-            "reviewed_on": "2026-01-10",
-            "next_review_due": "2025-01-10",
+            **data,
         },
     )
     assert response.status_code == 200
-    assert "The next review must come after the date it was reviewed." in response.text
-    assert 'value="2026-01-10"' in response.text, "what the editor typed is kept"
+    assert message in response.text
+    assert f'value="{data["reviewed_on"]}"' in response.text, "what the editor typed is kept"
     assert not PageReview.objects.exists()
 
 

@@ -2,7 +2,6 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.test import override_settings
 
 from reviews.dates import add_months
 from reviews.models import PageReview
@@ -26,19 +25,22 @@ def term(db):
     return GlossaryTerm.objects.create(term="adjuvant", slug="adjuvant", explanation="After.")
 
 
-@override_settings(REVIEW_CYCLE_MONTHS=36)
-def test_next_review_defaults_to_the_review_cycle(term):
+def test_next_review_follows_the_default_cycle(term):
     review = PageReview.objects.create(item=term, reviewed_on=datetime.date(2022, 12, 1))
     assert review.next_review_due == datetime.date(2025, 12, 1)
 
 
-def test_next_review_before_the_review_is_a_form_error(term):
-    review = PageReview(
-        item=term,
-        reviewed_on=datetime.date(2022, 12, 1),
-        next_review_due=datetime.date(2022, 11, 1),
+def test_a_page_can_have_its_own_cycle(term):
+    review = PageReview.objects.create(
+        item=term, reviewed_on=datetime.date(2022, 12, 1), cycle_months=12
     )
-    with pytest.raises(ValidationError, match="must come after"):
+    assert review.next_review_due == datetime.date(2023, 12, 1)
+
+
+@pytest.mark.parametrize("months", [0, 61])
+def test_a_cycle_outside_1_to_60_months_is_refused(term, months):
+    review = PageReview(item=term, reviewed_on=datetime.date(2022, 12, 1), cycle_months=months)
+    with pytest.raises(ValidationError, match="review cycle is at"):
         review.full_clean()
 
 
