@@ -1,41 +1,73 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
+from django.utils.html import format_html
+from reversion.models import Revision
 
 from reviews import services
 from reviews.compare import compare, compare_publications
-from reviews.forms import SignOffForm
+from reviews.forms import CommentForm, ReferenceCheckForm, ResolveCommentForm, SignOffForm
 from reviews.history import published_revision_id
 from reviews.models import (
     ROLE_PERMISSIONS,
     AuditEvent,
     PageReview,
+    Publication,
     Reviewer,
+    ReviewPolicy,
     ReviewRequest,
     SignOff,
     WorkflowError,
 )
+from reviews.production import production_record
 from reviews.versions import latest_revision, revision_numbers
-from therapies.models import PublishedPage
+from therapies.models import PublishedPage, Reference
 
 
 @admin.register(Reviewer)
 class ReviewerAdmin(admin.ModelAdmin):
-    list_display = ["name", "job_title", "editorial_role", "user"]
+    list_display = ["name", "job_title", "editorial_role", "declared_on", "user"]
     list_filter = ["editorial_role"]
     list_select_related = ["user"]
     search_fields = ["name", "job_title"]
+    fieldsets = [
+        (None, {"fields": ["name", "job_title", "credentials", "editorial_role", "user"]}),
+        ("Declaration of interests", {"fields": ["declaration", "declared_on"]}),
+    ]
 
 
 @admin.register(PageReview)
 class PageReviewAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "reviewed_on", "next_review_due", "approved_by"]
+    list_display = ["item", "reviewed_on", "next_review_due", "cycle_months", "approved_by"]
     list_select_related = ["approved_by", "content_type"]
     list_filter = ["next_review_due"]
     date_hierarchy = "next_review_due"
     autocomplete_fields = ["approved_by"]
+    readonly_fields = ["next_review_due"]
+
+
+@admin.register(ReviewPolicy)
+class ReviewPolicyAdmin(admin.ModelAdmin):
+    """One row: the default review cycle. Saving it moves every page that follows it."""
+
+    def changelist_view(self, request, extra_context=None):
+        policy = ReviewPolicy.current()
+        return redirect("admin:reviews_reviewpolicy_change", policy.pk)
+
+    def save_model(self, request, obj, form, change):
+        moved = services.set_default_review_cycle(
+            months=obj.default_cycle_months, user=request.user
+        )
+        messages.info(request, f"The next review date of {moved} page(s) moved with the cycle.")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -98,10 +130,44 @@ def published_document(item) -> dict | None:
 
 
 def published_revision(item):
-    from reversion.models import Revision
-
     revision_id = published_revision_id(item)
     return Revision.objects.filter(pk=revision_id).first() if revision_id else None
+
+
+def references_to_check(review_request: ReviewRequest) -> list[dict]:
+    checks = {
+        c.reference_id: c for c in review_request.reference_checks.select_related("checked_by")
+    }
+    return [
+        {"reference": reference, "check": checks.get(reference.pk)}
+        for reference in review_request.cited_references.all()
+    ]
+
+
+def later_revisions(review_request: ReviewRequest) -> list[tuple[int, str]]:
+    """The page's revisions an accepted comment can point to: this one and later ones."""
+    item = review_request.item
+    if item is None:
+        return []
+    numbers = revision_numbers(item)
+    return [
+        (revision_id, f"revision {number}")
+        for revision_id, number in numbers.items()
+        if revision_id >= review_request.revision_id
+    ]
+
+
+def act(request, pk, action) -> HttpResponse:
+    """Run a review-page action from a POST, and return to the review page with its outcome."""
+    if request.method != "POST":
+        return redirect("admin:reviews_reviewrequest_review", pk)
+    try:
+        message = action()
+    except WorkflowError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, message)
+    return redirect("admin:reviews_reviewrequest_review", pk)
 
 
 @admin.register(ReviewRequest)
@@ -116,6 +182,19 @@ class ReviewRequestAdmin(ReadOnlyAdmin):
         return [
             path("queue/", wrap(self.queue_view), name="reviews_reviewrequest_queue"),
             path("<int:pk>/review/", wrap(self.review_view), name="reviews_reviewrequest_review"),
+            path(
+                "<int:pk>/check-reference/",
+                wrap(self.check_reference_view),
+                name="reviews_reviewrequest_check_reference",
+            ),
+            path(
+                "<int:pk>/comment/", wrap(self.comment_view), name="reviews_reviewrequest_comment"
+            ),
+            path(
+                "<int:pk>/comment/<int:comment_pk>/answer/",
+                wrap(self.answer_comment_view),
+                name="reviews_reviewrequest_answer_comment",
+            ),
             *super().get_urls(),
         ]
 
@@ -183,8 +262,109 @@ class ReviewRequestAdmin(ReadOnlyAdmin):
                 published_document(item) if item else None, review_request.publication
             ),
             "sign_offs": review_request.sign_offs.select_related("reviewer"),
+            "references": references_to_check(review_request),
+            "comments": review_request.comments.select_related(
+                "author", "resolved_by", "resolution_revision"
+            ),
+            "can_check": services.is_editor(request.user) or services.is_reviewer(request.user),
+            "can_comment": services.is_reviewer(request.user) and review_request.is_open,
+            "can_answer": services.is_editor(request.user),
+            "revision_choices": later_revisions(review_request),
+            "check_form": ReferenceCheckForm(),
+            "comment_form": CommentForm(),
             "form": form,
             "can_sign": bool(roles),
             "why_not": reason,
         }
         return TemplateResponse(request, "admin/reviews/review.html", context)
+
+    def check_reference_view(self, request, pk):
+        review_request = get_object_or_404(ReviewRequest, pk=pk)
+        form = ReferenceCheckForm(request.POST or None)
+
+        def check():
+            if not form.is_valid():
+                raise WorkflowError("Choose whether the source was checked or replaced.")
+            reference = get_object_or_404(Reference, pk=form.cleaned_data["reference"])
+            services.check_reference(
+                review_request=review_request,
+                reference=reference,
+                user=request.user,
+                outcome=form.cleaned_data["outcome"],
+                note=form.cleaned_data["note"],
+            )
+            return f"Recorded: {reference}."
+
+        return act(request, pk, check)
+
+    def comment_view(self, request, pk):
+        review_request = get_object_or_404(ReviewRequest, pk=pk)
+        form = CommentForm(request.POST or None)
+
+        def comment():
+            if not form.is_valid():
+                raise WorkflowError("Write the comment first.")
+            services.add_comment(
+                review_request=review_request,
+                user=request.user,
+                text=form.cleaned_data["text"],
+                field=form.cleaned_data["field"],
+            )
+            return "Your comment is recorded."
+
+        return act(request, pk, comment)
+
+    def answer_comment_view(self, request, pk, comment_pk):
+        review_request = get_object_or_404(ReviewRequest, pk=pk)
+        comment = get_object_or_404(review_request.comments, pk=comment_pk)
+        form = ResolveCommentForm(request.POST or None, revisions=later_revisions(review_request))
+
+        def answer():
+            if not form.is_valid():
+                raise WorkflowError("Choose accepted (with the revision) or not accepted (why).")
+            revision_id = form.cleaned_data["revision"]
+            services.resolve_comment(
+                comment=comment,
+                user=request.user,
+                accepted=form.cleaned_data["accepted"],
+                reason=form.cleaned_data["reason"],
+                revision=Revision.objects.filter(pk=revision_id).first() if revision_id else None,
+            )
+            return "Your answer is recorded."
+
+        return act(request, pk, answer)
+
+
+@admin.register(Publication)
+class PublicationAdmin(ReadOnlyAdmin):
+    """Every publication of every page, each with its production record."""
+
+    list_display = ["object_repr", "published_at", "approved_by", "summary", "record_link"]
+    list_filter = ["content_type"]
+    list_select_related = ["approved_by"]
+    search_fields = ["object_repr", "summary"]
+
+    @admin.display(description="Production record")
+    def record_link(self, publication):
+        url = reverse("admin:reviews_publication_record", args=[publication.pk])
+        return format_html('<a href="{}">Open</a>', url)
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("<int:pk>/record/", wrap(self.record_view), name="reviews_publication_record"),
+            *super().get_urls(),
+        ]
+
+    def record_view(self, request, pk):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        publication = get_object_or_404(Publication, pk=pk)
+        context = {**production_record(publication), "title": f"Production record: {publication}"}
+        if request.GET.get("download"):
+            response = TemplateResponse(request, "reviews/production_record.html", context)
+            filename = f"production-record-{publication.pk}.html"
+            response["Content-Disposition"] = f'attachment; filename="{filename}"'
+            return response
+        context.update(self.admin_site.each_context(request), opts=self.opts)
+        return TemplateResponse(request, "admin/reviews/production_record.html", context)

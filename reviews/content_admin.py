@@ -13,7 +13,7 @@ from reversion.models import Version
 
 from reviews import services
 from reviews.compare import compare
-from reviews.forms import ContentForm, SubmitForm
+from reviews.forms import ConfirmReviewForm, ContentForm, SubmitForm
 from reviews.history import page_history, page_status, published_revision_id
 from reviews.models import AuditEvent, WorkflowError
 from reviews.versions import versions_of
@@ -86,6 +86,11 @@ class ReviewedContentAdmin(VersionAdmin):
                 name=f"{prefix}_restore",
             ),
             path("<path:object_id>/submit/", wrap(self.submit_view), name=f"{prefix}_submit"),
+            path(
+                "<path:object_id>/confirm-review/",
+                wrap(self.confirm_review_view),
+                name=f"{prefix}_confirm_review",
+            ),
             *super().get_urls(),
         ]
 
@@ -177,7 +182,10 @@ class ReviewedContentAdmin(VersionAdmin):
         if request.method == "POST" and form.is_valid():
             try:
                 services.submit_for_review(
-                    item=obj, user=request.user, summary=form.cleaned_data["summary"]
+                    item=obj,
+                    user=request.user,
+                    summary=form.cleaned_data["summary"],
+                    is_review=form.cleaned_data["is_review"],
                 )
             except WorkflowError as error:
                 form.add_error(None, str(error))
@@ -197,6 +205,33 @@ class ReviewedContentAdmin(VersionAdmin):
             )
             if latest
             else None,
+        }
+        return TemplateResponse(request, "admin/reviews/submit.html", context)
+
+    def confirm_review_view(self, request, object_id):
+        """The page's review found nothing to change: reviewers confirm the published page."""
+        obj = self.page_or_404(request, object_id)
+        if not request.user.has_perm("reviews.submit_for_review"):
+            raise PermissionDenied
+        form = ConfirmReviewForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.submit_review_without_change(
+                    item=obj, user=request.user, summary=form.cleaned_data["summary"]
+                )
+            except WorkflowError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, f"The review of “{obj}” is sent to the reviewers.")
+                return redirect(self.url("change", obj.pk))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "object": obj,
+            "title": f"Record the review of “{obj}”: no change needed",
+            "form": form,
+            "comparison": None,
+            "no_change": True,
         }
         return TemplateResponse(request, "admin/reviews/submit.html", context)
 

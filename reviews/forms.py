@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
 
 from reviews.compare import compare
-from reviews.models import EditorialRole, SignOff
+from reviews.models import EditorialRole, ReferenceCheck, SignOff
 from reviews.versions import latest_revision, versions_of
 
 
@@ -75,6 +75,18 @@ class SubmitForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
         help_text="What changed and why. Every reviewer reads this first.",
     )
+    is_review = forms.BooleanField(
+        required=False,
+        label="This change is the page's scheduled review",
+        help_text="Approving it then moves the review dates, once every source is checked.",
+    )
+
+
+class ConfirmReviewForm(forms.Form):
+    summary = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
+        help_text="What you checked, and why no change is needed.",
+    )
 
 
 class SignOffForm(forms.Form):
@@ -96,3 +108,31 @@ class WithdrawForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3, "cols": 80}),
         help_text="Readers who follow an old link see this.",
     )
+
+
+class ReferenceCheckForm(forms.Form):
+    reference = forms.IntegerField(widget=forms.HiddenInput)
+    outcome = forms.ChoiceField(choices=ReferenceCheck.Outcome.choices)
+    note = forms.CharField(required=False, max_length=300)
+
+
+class CommentForm(forms.Form):
+    field = forms.CharField(
+        required=False, max_length=100, help_text="Which part of the page, if one (e.g. Summary)."
+    )
+    text = forms.CharField(label="Comment", widget=forms.Textarea(attrs={"rows": 3, "cols": 80}))
+
+
+class ResolveCommentForm(forms.Form):
+    accepted = forms.TypedChoiceField(
+        choices=[("yes", "Accepted: changed in revision…"), ("no", "Not accepted, because…")],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        label="Answer",
+    )
+    revision = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
+    reason = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2, "cols": 60}))
+
+    def __init__(self, *args, revisions: list[tuple[int, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["revision"].choices = [("", "choose the revision"), *revisions]

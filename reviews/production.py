@@ -1,0 +1,87 @@
+"""The production record of one publication: everything an assessor asks to see about how a
+page readers saw was made, checked and approved."""
+
+from django.contrib.auth import get_user_model
+
+from reviews.compare import flatten
+from reviews.models import (
+    AuditEvent,
+    PageReview,
+    Publication,
+    ReferenceCheck,
+    Reviewer,
+    ReviewRequest,
+)
+from reviews.versions import authors_between
+
+
+def production_record(publication: Publication) -> dict:
+    content_type = publication.content_type
+    item = content_type.model_class()._default_manager.filter(pk=publication.object_id).first()
+    previous = (
+        Publication.objects.filter(
+            content_type=content_type,
+            object_id=publication.object_id,
+            published_at__lt=publication.published_at,
+        )
+        .order_by("-published_at")
+        .first()
+    )
+    # The review that led to this publication, then any later reviews that confirmed it.
+    requests = [publication.review_request] if publication.review_request else []
+    requests += list(
+        ReviewRequest.objects.filter(
+            content_type=content_type,
+            object_id=publication.object_id,
+            revision=publication.revision,
+            state=ReviewRequest.State.CONFIRMED,
+        )
+    )
+    authors = []
+    if item is not None:
+        author_ids = authors_between(
+            item,
+            after_id=previous.revision_id if previous else None,
+            upto_id=publication.revision_id,
+        )
+        authors = list(get_user_model().objects.filter(pk__in=author_ids))
+    sign_offs = [s for r in requests for s in r.sign_offs.select_related("reviewer")]
+    declarations = list(Reviewer.objects.filter(user__in={s.reviewer_id for s in sign_offs}))
+    if publication.approved_by and publication.approved_by not in declarations:
+        declarations.append(publication.approved_by)
+    return {
+        "publication": publication,
+        "item": item,
+        "document": list(flatten(publication.publication.get("document", {}))),
+        "authors": authors,
+        "revision": publication.revision,
+        "requests": [
+            {
+                "request": request,
+                "sign_offs": request.sign_offs.select_related("reviewer"),
+                "comments": request.comments.select_related("author", "resolved_by"),
+                "checks": request.reference_checks.select_related("reference", "checked_by"),
+                "cited": request.cited_references.all(),
+            }
+            for request in requests
+        ],
+        "references": publication.publication.get("document", {}).get("references", []),
+        "latest_checks": ReferenceCheck.objects.filter(
+            review_request__content_type=content_type,
+            review_request__object_id=publication.object_id,
+        )
+        .select_related("reference", "checked_by")
+        .order_by("reference__authors", "-checked_on"),
+        "declarations": declarations,
+        "page_review": PageReview.objects.filter(
+            content_type=content_type, object_id=publication.object_id
+        )
+        .select_related("approved_by")
+        .first(),
+        "events": AuditEvent.objects.filter(
+            content_type=content_type, object_id=publication.object_id
+        )
+        .select_related("actor")
+        .order_by("at"),
+        "previous": previous,
+    }
