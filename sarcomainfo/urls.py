@@ -4,10 +4,6 @@ from django.urls import include, path
 
 from therapies.sitemaps import GlossarySitemap, PublishedPageSitemap
 
-admin.site.site_header = "sarcomainfo editorial"
-admin.site.site_title = "sarcomainfo editorial"
-admin.site.index_title = "Patient information"
-
 urlpatterns = [
     path("admin/", admin.site.urls),
     path(

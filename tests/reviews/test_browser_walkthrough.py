@@ -55,7 +55,7 @@ def test_a_change_walks_from_editor_to_reader(browser, site):
         ("senior", "senior medical editor"),
     ]:
         reviewer = signed_in(browser, site, username)
-        reviewer.get_by_role("link", name="Awaiting my review").click()
+        reviewer.get_by_role("link", name="Awaiting my review, with what changed").click()
         reviewer.get_by_role("link", name="imatinib").click()
         expect(reviewer.get_by_text("Plainer opening sentence.")).to_be_visible()
         reviewer.get_by_label("Signing as").select_option(label=role)

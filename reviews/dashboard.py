@@ -1,0 +1,155 @@
+"""The editors' dashboard: what is overdue, due, waiting for me, and incomplete, at a glance.
+
+Every list is one query (or one per kind of page), whatever the amount of content.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Exists, Max, OuterRef, Q
+from django.urls import reverse
+from reversion.models import Revision, Version
+
+from reviews.models import ROLE_PERMISSIONS, EditorialRole, ReminderRun, ReviewRequest, SignOff
+from reviews.services import required_sign_offs
+from therapies.models import PAGE_MODELS, PublishedPage, Reference, Therapy
+
+
+@dataclass
+class Entry:
+    title: str
+    url: str
+    note: str = ""
+
+
+def change_url(model, object_id) -> str:
+    return reverse(
+        f"admin:{model._meta.app_label}_{model._meta.model_name}_change", args=[object_id]
+    )
+
+
+def reviews_due(today: datetime.date) -> tuple[list[Entry], list[Entry]]:
+    pages = (
+        PublishedPage.objects.filter(review__next_review_due__lte=today + datetime.timedelta(90))
+        .select_related("review")
+        .order_by("review__next_review_due", "sort_name")
+        .only("kind", "object_id", "title", "review__next_review_due")
+    )
+    overdue, soon = [], []
+    for page in pages:
+        days = (today - page.review.next_review_due).days
+        url = change_url(PAGE_MODELS[page.kind], page.object_id)
+        due = f"{page.review.next_review_due:%d %B %Y}"
+        if days >= 0:
+            overdue.append(Entry(page.title, url, f"{days} days overdue (due {due})"))
+        else:
+            soon.append(Entry(page.title, url, f"due {due}, in {-days} days"))
+    return overdue, soon
+
+
+def awaiting_sign_off(user) -> list[Entry]:
+    roles = [role for role, permission in ROLE_PERMISSIONS.items() if user.has_perm(permission)]
+    if not roles:
+        return []
+    entries = []
+    for request in (
+        ReviewRequest.objects.filter(state=ReviewRequest.State.IN_REVIEW)
+        .exclude(submitted_by=user)
+        .prefetch_related("sign_offs")
+    ):
+        signed = {s.role: s for s in request.sign_offs.all()}
+        if any(s.reviewer_id == user.pk for s in signed.values()):
+            continue
+        approved = {r for r, s in signed.items() if s.decision == SignOff.Decision.APPROVED}
+        for role in roles:
+            final = role == EditorialRole.SENIOR_MEDICAL_EDITOR
+            if role in signed or (final and not set(required_sign_offs()) <= approved):
+                continue
+            url = reverse("admin:reviews_reviewrequest_review", args=[request.pk])
+            entries.append(Entry(request.object_repr, url, f"as {EditorialRole(role).label}"))
+            break
+    return entries
+
+
+def my_drafts(user) -> list[Entry]:
+    """Pages whose latest revision is mine and is not what readers see."""
+    entries = []
+    for kind, model in PAGE_MODELS.items():
+        latest = (
+            Version.objects.get_for_model(model)
+            .values("object_id")
+            .annotate(revision_id=Max("revision_id"))
+        )
+        latest = {int(row["object_id"]): row["revision_id"] for row in latest}
+        mine = set(
+            Revision.objects.filter(pk__in=latest.values(), user=user).values_list("pk", flat=True)
+        )
+        published = dict(
+            PublishedPage.objects.filter(kind=kind).values_list("object_id", "revision_id")
+        )
+        drafts = [oid for oid, rid in latest.items() if rid in mine and published.get(oid) != rid]
+        for obj in model._default_manager.filter(pk__in=drafts):
+            entries.append(Entry(str(obj), change_url(model, obj.pk), model._meta.verbose_name))
+    return entries
+
+
+def changes_requested_of(user) -> list[Entry]:
+    later = ReviewRequest.objects.filter(
+        content_type=OuterRef("content_type"),
+        object_id=OuterRef("object_id"),
+        pk__gt=OuterRef("pk"),
+    )
+    requests = (
+        ReviewRequest.objects.filter(state=ReviewRequest.State.CHANGES_REQUESTED, submitted_by=user)
+        .exclude(Exists(later))
+        .order_by("-closed_at")
+    )
+    return [
+        Entry(
+            r.object_repr,
+            reverse("admin:reviews_reviewrequest_review", args=[r.pk]),
+            f"changes requested {r.closed_at:%d %B %Y}",
+        )
+        for r in requests
+    ]
+
+
+def incomplete_content() -> list[Entry]:
+    entries = [
+        Entry(str(t), change_url(Therapy, t.pk), "no side effects listed")
+        for t in Therapy.objects.filter(side_effect_links__isnull=True)
+    ]
+    entries += [
+        Entry(str(t), change_url(Therapy, t.pk), "no condition it treats")
+        for t in Therapy.objects.filter(indications__isnull=True)
+    ]
+    entries += [
+        Entry(str(r), change_url(Reference, r.pk), "reference with no year or no link")
+        for r in Reference.objects.filter(Q(year__isnull=True) | (Q(doi="") & Q(url="")))
+    ]
+    for model in PAGE_MODELS.values():
+        entries += [
+            Entry(
+                str(obj),
+                change_url(model, obj.pk),
+                f"{model._meta.verbose_name} with no references",
+            )
+            for obj in model._default_manager.filter(references__isnull=True)
+        ]
+    return entries
+
+
+def dashboard(user, today: datetime.date) -> dict:
+    overdue, soon = reviews_due(today)
+    last_run = ReminderRun.objects.first()
+    return {
+        "today": today,
+        "overdue": overdue,
+        "due_soon": soon,
+        "awaiting_me": awaiting_sign_off(user),
+        "my_drafts": my_drafts(user),
+        "changes_requested": changes_requested_of(user),
+        "incomplete": incomplete_content(),
+        "last_reminder_run": last_run,
+        "reminders_stale": last_run is None or (today - last_run.ran_at.date()).days > 2,
+    }

@@ -1,0 +1,105 @@
+"""Review reminders: each page's responsible editor and reviewers hear when its review is due
+in 90 days, in 30 days, today, and when it is overdue: once per page, threshold and due date."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.db import transaction
+
+from reviews import roles
+from reviews.models import PageReview, Publication, ReminderRun, ReminderSent
+
+Threshold = ReminderSent.Threshold
+
+
+def threshold_for(days_left: int) -> str | None:
+    """The most urgent threshold a review due in `days_left` days has reached."""
+    if days_left < 0:
+        return Threshold.OVERDUE
+    if days_left == 0:
+        return Threshold.DUE
+    if days_left <= 30:
+        return Threshold.DAYS_30
+    if days_left <= 90:
+        return Threshold.DAYS_90
+    return None
+
+
+@dataclass
+class Reminder:
+    page: str
+    threshold: str
+    due_on: datetime.date
+    recipients: list[str]
+
+
+def recipients_for(review: PageReview, editors: list[str]) -> list[str]:
+    """The page's responsible editor (else every editor) and the reviewers of its last change."""
+    addresses = set()
+    if review.responsible_editor and review.responsible_editor.email:
+        addresses.add(review.responsible_editor.email)
+    else:
+        addresses.update(editors)
+    last = (
+        Publication.objects.filter(
+            content_type_id=review.content_type_id, object_id=review.object_id
+        )
+        .select_related("review_request")
+        .first()
+    )
+    if last and last.review_request:
+        addresses.update(
+            email
+            for email in last.review_request.sign_offs.values_list("reviewer__email", flat=True)
+            if email
+        )
+    return sorted(addresses)
+
+
+@transaction.atomic
+def send_review_reminders(*, today: datetime.date) -> list[Reminder]:
+    reviews = (
+        PageReview.objects.due_for_review(on=today + datetime.timedelta(days=90))
+        .select_related("responsible_editor")
+        .prefetch_related("item")
+        .order_by("next_review_due")
+    )
+    already = set(
+        ReminderSent.objects.filter(page_review__in=reviews).values_list(
+            "page_review_id", "threshold", "due_on"
+        )
+    )
+    editors = [
+        user.email
+        for user in get_user_model().objects.filter(groups__name=roles.EDITORS, is_active=True)
+        if user.email
+    ]
+    sent = []
+    for review in reviews:
+        threshold = threshold_for((review.next_review_due - today).days)
+        if threshold is None or (review.pk, threshold, review.next_review_due) in already:
+            continue
+        page = str(review.item) if review.item else "a deleted page"
+        recipients = recipients_for(review, editors)
+        label = Threshold(threshold).label
+        for address in recipients:
+            send_mail(
+                f"Review {label}: {page}",
+                f"The review of “{page}” is {label}: next review due "
+                f"{review.next_review_due:%d %B %Y}.\n\n"
+                f"Open the dashboard: {settings.SITE_URL}/admin/\n",
+                settings.DEFAULT_FROM_EMAIL,
+                [address],
+            )
+        ReminderSent.objects.create(
+            page_review=review,
+            threshold=threshold,
+            due_on=review.next_review_due,
+            recipients=", ".join(recipients),
+        )
+        sent.append(Reminder(page, label, review.next_review_due, recipients))
+    ReminderRun.objects.create(reminders_sent=len(sent))
+    return sent

@@ -1,0 +1,359 @@
+"""Review cycles, reviews with and without changes, checked sources, comments, reminders,
+the dashboard and the production record."""
+
+import datetime
+from unittest import mock
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+
+from reviews.dashboard import dashboard
+from reviews.models import (
+    PageReview,
+    Publication,
+    ReminderRun,
+    ReminderSent,
+    ReviewComment,
+    ReviewPolicy,
+    ReviewRequest,
+)
+from reviews.reminders import send_review_reminders
+from reviews.versions import versions_of
+from tests.reviews.test_workflow import (
+    SIGNERS,
+    approve_all,
+    decide,
+    edit_summary,
+    reader_sees,
+    submit,
+)
+from therapies.models import Reference, Therapy, Topic
+
+TODAY = datetime.date(2026, 11, 27)
+
+
+@pytest.fixture
+def imatinib(seed):
+    return Therapy.objects.get(slug="imatinib")
+
+
+def review_of(item) -> PageReview:
+    return PageReview.objects.for_item(item).get()
+
+
+def review_url(request):
+    return f"/admin/reviews/reviewrequest/{request.pk}/review/"
+
+
+def check_all_sources(as_user, request, who="editor"):
+    for reference in request.cited_references.all():
+        response = as_user(who).post(
+            f"/admin/reviews/reviewrequest/{request.pk}/check-reference/",
+            {"reference": reference.pk, "outcome": "checked", "note": "Still current."},
+        )
+        assert response.status_code == 302
+
+
+def test_restoring_an_old_revision_leaves_the_review_dates_alone(imatinib, as_user):
+    before = review_of(imatinib)
+    first = versions_of(imatinib).first().revision_id
+    edit_summary(as_user, imatinib, "Changed.")
+    as_user("editor").post(f"/admin/therapies/therapy/{imatinib.pk}/restore/{first}/")
+    after = review_of(imatinib)
+    assert (after.reviewed_on, after.next_review_due) == (
+        before.reviewed_on,
+        before.next_review_due,
+    )
+
+
+def test_a_minor_change_does_not_move_the_review_dates(imatinib, as_user):
+    edit_summary(as_user, imatinib, "A typo fixed.")
+    approve_all(as_user, submit(as_user, imatinib))
+    review = review_of(imatinib)
+    assert review.reviewed_on == datetime.date(2022, 12, 1)
+    assert review.next_review_due == datetime.date(2025, 12, 1)
+
+
+def test_a_review_with_no_change_moves_the_dates_and_makes_no_draft(imatinib, as_user, client):
+    revisions = versions_of(imatinib).count()
+    published_before = client.get("/therapies/imatinib/").content
+    response = as_user("editor").post(
+        f"/admin/therapies/therapy/{imatinib.pk}/confirm-review/",
+        {"summary": "Checked against the 2024 guidelines: still right."},
+    )
+    assert response.status_code == 302
+    request = ReviewRequest.objects.get(no_change=True)
+    for who, role in SIGNERS[:2]:
+        assert decide(as_user, request, who, role).status_code == 302
+    # Final approval waits until every cited source is checked in this review.
+    response = decide(as_user, request, "senior", "senior_medical_editor")
+    assert "every source it cites is checked first" in response.text
+    assert "Gronchi A, Miah AB et al." in response.text
+    check_all_sources(as_user, request)
+    assert decide(as_user, request, "senior", "senior_medical_editor").status_code == 302
+    request.refresh_from_db()
+    assert request.state == ReviewRequest.State.CONFIRMED
+    review = review_of(imatinib)
+    today = datetime.date.today()
+    assert review.reviewed_on == today
+    assert review.next_review_due.year == today.year + 3
+    assert review.approved_by.name == "Dr Senior"
+    assert versions_of(imatinib).count() == revisions  # no draft
+    assert "This information is due for review" not in reader_sees(client)
+    assert f"{today:%d %B %Y}" in reader_sees(client)
+    assert published_before != client.get("/therapies/imatinib/").content
+
+
+def test_a_no_change_review_needs_the_page_to_be_as_published(imatinib, as_user):
+    edit_summary(as_user, imatinib, "Unpublished change.")
+    response = as_user("editor").post(
+        f"/admin/therapies/therapy/{imatinib.pk}/confirm-review/", {"summary": "All fine."}
+    )
+    assert response.status_code == 200
+    assert "This page has changes that are not published" in response.text
+    assert not ReviewRequest.objects.exists()
+
+
+def test_a_review_with_changes_moves_the_dates_when_published(imatinib, as_user):
+    edit_summary(as_user, imatinib, "Updated at review.")
+    response = as_user("editor").post(
+        f"/admin/therapies/therapy/{imatinib.pk}/submit/",
+        {"summary": "The three-yearly review.", "is_review": "on"},
+    )
+    assert response.status_code == 302
+    request = ReviewRequest.objects.get()
+    assert request.is_review
+    for who, role in SIGNERS[:2]:
+        decide(as_user, request, who, role)
+    assert review_of(imatinib).reviewed_on == datetime.date(2022, 12, 1)
+    check_all_sources(as_user, request, who="clinical")
+    assert decide(as_user, request, "senior", "senior_medical_editor").status_code == 302
+    assert review_of(imatinib).reviewed_on == datetime.date.today()
+
+
+def test_changing_the_default_cycle_moves_every_page_that_follows_it(imatinib, as_user):
+    topic = Topic.objects.get()
+    own = review_of(imatinib)
+    own.cycle_months = 12
+    own.save()
+    assert own.next_review_due == datetime.date(2023, 12, 1)
+    policy = ReviewPolicy.current()
+    url = f"/admin/reviews/reviewpolicy/{policy.pk}/change/"
+    assert as_user("editor").post(url, {"default_cycle_months": "24"}).status_code == 403
+    response = as_user("senior").post(url, {"default_cycle_months": "24"}, follow=True)
+    assert "moved with the cycle" in response.text
+    assert review_of(topic).next_review_due == datetime.date(2024, 12, 1)
+    assert review_of(imatinib).next_review_due == datetime.date(2023, 12, 1)  # its own cycle
+    response = as_user("senior").post(url, {"default_cycle_months": "0"})
+    assert "A review cycle is at least 1 month." in response.text
+    assert review_of(topic).next_review_due == datetime.date(2024, 12, 1)
+
+
+def test_comments_are_answered_only_by_editors_and_each_answer_is_complete(imatinib, as_user):
+    edit_summary(as_user, imatinib, "Draft.")
+    request = submit(as_user, imatinib)
+    as_user("lay").post(
+        f"/admin/reviews/reviewrequest/{request.pk}/comment/",
+        {"field": "Summary", "text": "What is a TKI? Say it in plain words."},
+    )
+    comment = ReviewComment.objects.get()
+    answer = f"/admin/reviews/reviewrequest/{request.pk}/comment/{comment.pk}/answer/"
+    assert as_user("clinical").post(answer, {"accepted": "no", "reason": "x"}).status_code == 403
+    response = as_user("editor").post(answer, {"accepted": "no", "reason": ""}, follow=True)
+    assert "Say why the comment is not accepted." in response.text
+    response = as_user("editor").post(answer, {"accepted": "yes"}, follow=True)
+    assert "Choose the revision of this page that made the change." in response.text
+    comment.refresh_from_db()
+    assert comment.status == ReviewComment.Status.OPEN  # nothing half-saved
+    edit_summary(as_user, imatinib, "Imatinib is a TKI, a drug that blocks a signal.")
+    latest = versions_of(imatinib).last().revision_id
+    response = as_user("editor").post(answer, {"accepted": "yes", "revision": latest})
+    comment.refresh_from_db()
+    assert comment.status == ReviewComment.Status.ACCEPTED
+    assert comment.resolution_revision_id == latest
+    history = as_user("editor").get(f"/admin/therapies/therapy/{imatinib.pk}/history/").text
+    assert "answered a comment" in history
+
+
+def test_the_production_record_holds_every_sign_off_and_answer(imatinib, as_user, people):
+    from reviews.models import Reviewer
+
+    Reviewer.objects.filter(user=people["clinical"]).update(
+        credentials="MBChB FRCR",
+        declaration="Speaker fees from a drug company, 2024.",
+        declared_on=datetime.date(2026, 1, 5),
+    )
+    edit_summary(as_user, imatinib, "Clearer.")
+    request = submit(as_user, imatinib)
+    decide(as_user, request, "clinical", "clinical_reviewer", comment="Say 'tablet'.")
+    comment = ReviewComment.objects.get()
+    as_user("editor").post(
+        f"/admin/reviews/reviewrequest/{request.pk}/comment/{comment.pk}/answer/",
+        {"accepted": "no", "reason": "The leaflet says tablets; kept."},
+    )
+    decide(as_user, request, "lay", "lay_reviewer")
+    decide(as_user, request, "senior", "senior_medical_editor", comment="Good.")
+    publication = Publication.objects.get(review_request=request)
+    url = f"/admin/reviews/publication/{publication.pk}/record/"
+    assert as_user("lay").get(url).status_code == 200
+    record = as_user("editor").get(url).text
+    for expected in [
+        "Clearer.",  # the content as published
+        "clinical reviewer",
+        "lay reviewer",
+        "senior medical editor",
+        "Say &#x27;tablet&#x27;.",
+        "The leaflet says tablets; kept.",
+        "Speaker fees from a drug company, 2024.",
+        "MBChB FRCR",
+        "Gronchi A, Miah AB et al.",
+        "Next review due 01 December 2025",
+        request.content_hash,
+    ]:
+        assert expected in record, expected
+    download = as_user("editor").get(url + "?download=1")
+    assert download["Content-Disposition"].startswith("attachment;")
+    assert download.text.startswith("<!DOCTYPE html>")
+    assert "Speaker fees" in download.text
+
+
+def test_the_seed_topic_has_a_production_record(seed, as_user):
+    topic = Topic.objects.get()
+    publication = Publication.objects.for_item(topic).get()
+    record = as_user("senior").get(f"/admin/reviews/publication/{publication.pk}/record/").text
+    assert "Seed content, approved by Fiona Cowie" in record
+    assert "Fiona Cowie</strong>, Consultant Clinical Oncologist" in record
+
+
+def test_the_dashboard_shows_overdue_reviews_and_incomplete_content(seed, as_user):
+    with mock.patch("sarcomainfo.admin_site.timezone.localdate", return_value=TODAY):
+        page = as_user("senior").get("/admin/").text
+    assert "Reviews overdue (19)" in page
+    assert (
+        "Targeted therapies for soft tissue sarcoma</a>: 361 days overdue (due 01 December 2025)"
+        in page
+    )
+    for therapy in ["imatinib", "regorafenib", "pazopanib"]:
+        assert f"{therapy}</a>: no side effects listed" in page
+    assert "sunitinib</a>: no side effects listed" not in page
+    assert "reference with no year or no link" in page
+    assert "Review reminders have never run" in page
+
+
+def test_the_dashboard_lists_my_work(imatinib, as_user):
+    edit_summary(as_user, imatinib, "Mine.")
+    editor_page = as_user("editor").get("/admin/").text
+    assert "My drafts with unpublished changes (1)" in editor_page
+    request = submit(as_user, imatinib)
+    assert "Awaiting my sign-off (1)" in as_user("clinical").get("/admin/").text
+    assert "Awaiting my sign-off (0)" in as_user("senior").get("/admin/").text
+    decide(as_user, request, "lay", "lay_reviewer", "changes_requested", "Simpler.")
+    assert "Changes requested of me (1)" in as_user("editor").get("/admin/").text
+
+
+def make_pages(count: int, start: int = 0):
+    """`count` published therapies with review dates, made in bulk."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from therapies.models import PublishedPage
+
+    therapies = Therapy.objects.bulk_create(
+        Therapy(generic_name=f"drug{n:04d}", slug=f"drug{n:04d}")
+        for n in range(start, start + count)
+    )
+    content_type = ContentType.objects.get_for_model(Therapy)
+    reviews = PageReview.objects.bulk_create(
+        PageReview(
+            content_type=content_type,
+            object_id=t.pk,
+            reviewed_on=datetime.date(2023, 1, 1),
+            next_review_due=datetime.date(2026, 1, 1) + datetime.timedelta(days=n % 400),
+        )
+        for n, t in enumerate(therapies)
+    )
+    PublishedPage.objects.bulk_create(
+        PublishedPage(
+            kind="therapy",
+            object_id=t.pk,
+            slug=t.slug,
+            title=t.generic_name,
+            sort_name=t.generic_name,
+            document={},
+            review=r,
+            published_at="2026-01-01T00:00:00Z",
+        )
+        for t, r in zip(therapies, reviews, strict=True)
+    )
+
+
+def count_dashboard_queries(user) -> int:
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    user = get_user_model().objects.get(pk=user.pk)  # no permissions cached from before
+    with CaptureQueriesContext(connection) as queries:
+        result = dashboard(user, TODAY)
+    assert len(result["overdue"]) > 0
+    return len(queries)
+
+
+def test_the_dashboard_query_count_does_not_grow_with_content(db, people):
+    make_pages(10)
+    small = count_dashboard_queries(people["senior"])
+    make_pages(490, start=10)
+    large = count_dashboard_queries(people["senior"])
+    assert small == large
+    assert Therapy.objects.count() == 500
+
+
+def test_reminders_go_once_per_threshold_and_again_at_the_next(db, people, record_review):
+    term = Therapy.objects.create(generic_name="testinib", slug="testinib")
+    review = record_review(term, reviewed_on=datetime.date(2023, 3, 1))  # due 2026-03-01
+    due = review.next_review_due
+    days = datetime.timedelta
+
+    def run(day):
+        mail.outbox.clear()
+        return [r.threshold for r in send_review_reminders(today=day)]
+
+    assert run(due - days(91)) == []
+    assert run(due - days(90)) == ["due within 90 days"]
+    assert run(due - days(89)) == []  # the same threshold again: nothing
+    assert run(due - days(30)) == ["due within 30 days"]
+    assert sorted(m.to[0] for m in mail.outbox) == ["editor2@example.org", "editor@example.org"]
+    assert run(due) == ["due today"]
+    assert run(due + days(1)) == ["overdue"]
+    assert run(due + days(2)) == []
+    assert ReminderSent.objects.count() == 4
+    assert ReminderRun.objects.count() == 7
+    # A review moves the due date: the thresholds apply afresh.
+    review.reviewed_on = due
+    review.save()
+    assert run(review.next_review_due) == ["due today"]
+
+
+def test_the_reminder_command_prints_a_summary(seed, capsys):
+    call_command("send_review_reminders", "--today", "2026-11-27")
+    out = capsys.readouterr().out
+    assert "2026-11-27: sent 19 review reminder(s):" in out
+    assert "Targeted therapies for soft tissue sarcoma: overdue (due 01 December 2025)" in out
+    call_command("send_review_reminders", "--today", "2026-11-27")
+    assert "no new review reminders to send" in capsys.readouterr().out
+
+
+def test_reference_checks_are_for_cited_sources_only(imatinib, as_user):
+    edit_summary(as_user, imatinib, "Review.")
+    response = as_user("editor").post(
+        f"/admin/therapies/therapy/{imatinib.pk}/submit/", {"summary": "Review", "is_review": "1"}
+    )
+    request = ReviewRequest.objects.get()
+    other = Reference.objects.create(authors="Someone", title="Not cited")
+    response = as_user("editor").post(
+        f"/admin/reviews/reviewrequest/{request.pk}/check-reference/",
+        {"reference": other.pk, "outcome": "checked"},
+        follow=True,
+    )
+    assert "The page does not cite that source." in response.text
+    assert not request.reference_checks.exists()
