@@ -13,6 +13,26 @@ from reviews.models import (
     ReviewRequest,
 )
 from reviews.versions import authors_between
+from therapies.models import Therapy
+
+
+def readable_document(snapshot: dict) -> list[tuple[str, str]]:
+    """The published document as (where, text) rows, with therapies named, empty rows left out."""
+    document = snapshot.get("document", {})
+    if snapshot.get("kind") == "topic":
+        ids = {i for section in document.get("sections", []) for i in section["therapies"]}
+        names = dict(Therapy.objects.filter(pk__in=ids).values_list("pk", "generic_name"))
+        document = {
+            **document,
+            "sections": [
+                {
+                    **section,
+                    "therapies": [names.get(i, f"therapy {i}") for i in section["therapies"]],
+                }
+                for section in document.get("sections", [])
+            ],
+        }
+    return [(where, text) for where, text in flatten(document) if text]
 
 
 def production_record(publication: Publication) -> dict:
@@ -52,7 +72,7 @@ def production_record(publication: Publication) -> dict:
     return {
         "publication": publication,
         "item": item,
-        "document": list(flatten(publication.publication.get("document", {}))),
+        "document": readable_document(publication.publication),
         "authors": authors,
         "revision": publication.revision,
         "requests": [

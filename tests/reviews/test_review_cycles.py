@@ -224,6 +224,7 @@ def test_the_seed_topic_has_a_production_record(seed, as_user):
     record = as_user("senior").get(f"/admin/reviews/publication/{publication.pk}/record/").text
     assert "Seed content, approved by Fiona Cowie" in record
     assert "Fiona Cowie</strong>, Consultant Clinical Oncologist" in record
+    assert "<td>imatinib</td>" in record  # the therapies it presents, by name
 
 
 def test_the_dashboard_shows_overdue_reviews_and_incomplete_content(seed, as_user):
