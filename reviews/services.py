@@ -332,7 +332,14 @@ def publish_revision(
             item=item, reviewed_on=timezone.localdate(), approved_by=profile
         )
     before = published_page_of(item)
-    page = publish(publication, review=review, revision=revision, approved_by=profile)
+    summary = review_request.summary if review_request else comment
+    page = publish(
+        publication,
+        review=review,
+        revision=revision,
+        approved_by=profile,
+        change_summary=summary,
+    )
     if before and before.published_at == page.published_at:
         return page  # already published exactly so: nothing happened to record
     Publication.objects.create(
@@ -342,7 +349,7 @@ def publish_revision(
         revision=revision,
         review_request=review_request,
         publication=publication.as_json(),
-        summary=review_request.summary if review_request else comment,
+        summary=summary,
         approved_by=page.approved_by,
         published_by=user,
     )

@@ -236,7 +236,9 @@ def build_publication(item: models.Model) -> PageSnapshot:
 
 
 @transaction.atomic
-def publish(publication: PageSnapshot, *, review, revision=None, approved_by=None) -> PublishedPage:
+def publish(
+    publication: PageSnapshot, *, review, revision=None, approved_by=None, change_summary=""
+) -> PublishedPage:
     """Make `publication` what readers see of its page.
 
     `revision` is the signed-off revision it was built from, `approved_by` the reviewer who gave
@@ -259,6 +261,7 @@ def publish(publication: PageSnapshot, *, review, revision=None, approved_by=Non
         and page.review_id == review.pk
         and page.revision_id == getattr(revision, "pk", None)
         and (approved_by is None or page.approved_by_id == approved_by.pk)
+        and page.change_summary == change_summary
         and set(page.facets.values_list("name", "value", "label")) == facets
     )
     if unchanged:
@@ -271,7 +274,9 @@ def publish(publication: PageSnapshot, *, review, revision=None, approved_by=Non
     page.review = review
     page.revision = revision
     page.approved_by = approved_by or review.approved_by
+    page.change_summary = change_summary
     page.published_at = timezone.now()
+    page.first_published_at = page.first_published_at or page.published_at
     page.save()
     page.facets.all().delete()
     PublishedFacet.objects.bulk_create(

@@ -139,7 +139,8 @@ class SeedLoader:
                 item=item,
                 revision=latest_revision(item),
                 publication=build_publication(item),
-                comment=f"Seed content, approved by {approver} on {reviewed_on:%d %B %Y}.",
+                comment=f"First published here: the charity's page as reviewed and approved by "
+                f"{approver} on {reviewed_on:%d %B %Y}.",
             )
             self.counts["pages published"] += 1
         return self.counts

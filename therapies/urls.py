@@ -1,6 +1,7 @@
 from django.urls import path
 
 from therapies import views
+from therapies.feeds import LatestChangesFeed
 
 app_name = "therapies"
 
@@ -13,4 +14,5 @@ urlpatterns = [
         "side-effects/<slug:slug>/", views.SideEffectDetailView.as_view(), name="side_effect_detail"
     ),
     path("glossary/", views.glossary, name="glossary"),
+    path("feed/", LatestChangesFeed(), name="feed"),
 ]

@@ -222,7 +222,10 @@ def test_the_seed_topic_has_a_production_record(seed, as_user):
     topic = Topic.objects.get()
     publication = Publication.objects.for_item(topic).get()
     record = as_user("senior").get(f"/admin/reviews/publication/{publication.pk}/record/").text
-    assert "Seed content, approved by Fiona Cowie" in record
+    assert (
+        "reviewed and approved by Fiona Cowie, Consultant Clinical Oncologist on 01 December 2022"
+        in record
+    )
     assert "Fiona Cowie</strong>, Consultant Clinical Oncologist" in record
     assert "<td>imatinib</td>" in record  # the therapies it presents, by name
 

@@ -66,4 +66,4 @@ def test_printed_page_keeps_content_and_sources_but_not_navigation(site, page):
     page.goto(site + "/therapies/sunitinib/")
     assert not page.get_by_role("navigation", name="Main").is_visible()
     assert page.get_by_role("heading", name="About our information").is_visible()
-    assert page.get_by_text("Fiona Cowie").is_visible()
+    assert page.get_by_text("approved by senior medical editor Fiona Cowie").is_visible()

@@ -59,6 +59,8 @@ class PublishedPage(models.Model):
         "reviews.PageReview", null=True, on_delete=models.PROTECT, related_name="+"
     )
     published_at = models.DateTimeField()
+    first_published_at = models.DateTimeField(null=True)
+    change_summary = models.TextField(blank=True, help_text="What changed in this publication.")
     revision = models.ForeignKey(
         "reversion.Revision",
         null=True,

@@ -1,0 +1,47 @@
+from django.contrib.syndication.views import Feed
+from django.utils.feedgenerator import Atom1Feed
+
+from reviews.models import Publication
+from therapies.models import PAGE_MODELS, PublishedPage
+
+KIND_OF_MODEL = {model._meta.model_name: kind for kind, model in PAGE_MODELS.items()}
+
+
+class LatestChangesFeed(Feed):
+    """Each publication of a page readers can still see, newest first."""
+
+    feed_type = Atom1Feed
+    title = "sarcomainfo: latest changes"
+    subtitle = "New and updated information about sarcoma treatments, after review and approval."
+    link = "/"
+
+    def items(self):
+        pages = {(page.kind, page.object_id): page for page in PublishedPage.objects.all()}
+        entries = []
+        for publication in Publication.objects.select_related("content_type")[:200]:
+            kind = KIND_OF_MODEL.get(publication.content_type.model)
+            page = pages.get((kind, publication.object_id))
+            if page is not None:
+                entries.append((publication, page))
+        return entries[:50]
+
+    def item_title(self, item):
+        page = item[1]
+        return f"{page.title[:1].upper()}{page.title[1:]} updated"
+
+    def item_description(self, item):
+        return item[0].summary
+
+    def item_link(self, item):
+        return item[1].get_absolute_url()
+
+    def item_pubdate(self, item):
+        return item[0].published_at
+
+    def item_updateddate(self, item):
+        return item[0].published_at
+
+    def item_guid(self, item):
+        return f"sarcomainfo-publication-{item[0].pk}"
+
+    item_guid_is_permalink = False

@@ -1,0 +1,82 @@
+"""schema.org descriptions of published pages, as JSON-LD for search engines and assistants."""
+
+import json
+
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+
+from therapies.models import PageKind, PublishedPage
+
+ORAL_FORMS = {"tablets", "capsules", "liquid"}
+# json.dumps leaves these alone; inside <script> they could end it early.
+UNSAFE = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+def citation(reference: dict) -> dict:
+    work = {"@type": "ScholarlyArticle", "name": reference["title"], "author": reference["authors"]}
+    if reference.get("journal"):
+        work["isPartOf"] = {"@type": "Periodical", "name": reference["journal"]}
+    if reference.get("year"):
+        work["datePublished"] = str(reference["year"])
+    if reference.get("doi"):
+        work["sameAs"] = f"https://doi.org/{reference['doi']}"
+    elif reference.get("url"):
+        work["url"] = reference["url"]
+    return work
+
+
+def person(reviewer) -> dict:
+    return {"@type": "Person", "name": reviewer.name, "jobTitle": reviewer.job_title}
+
+
+def drug(page: PublishedPage) -> dict:
+    doc = page.document
+    forms = doc.get("dosage_forms", [])
+    data = {
+        "@type": "Drug",
+        "name": doc["generic_name"],
+        "nonProprietaryName": doc["generic_name"],
+        "proprietaryName": [name.rstrip("®™ ") for name in doc.get("brand_names", [])],
+        "dosageForm": forms,
+    }
+    if doc.get("drug_class"):
+        data["drugClass"] = {"@type": "DrugClass", "name": doc["drug_class"]["name"]}
+    if forms and set(forms) <= ORAL_FORMS:
+        data["administrationRoute"] = "oral"
+    return data
+
+
+def conditions(page: PublishedPage) -> list[dict]:
+    return [
+        {"@type": "MedicalCondition", "name": condition["name"]}
+        for condition in page.document.get("conditions", [])
+    ]
+
+
+def describe(page: PublishedPage, url: str, references: list[dict], review=None) -> dict:
+    review = review or page.review
+    approver = page.approved_by or (review.approved_by if review else None)
+    data = {
+        "@context": "https://schema.org",
+        "@type": "MedicalWebPage",
+        "name": page.title,
+        "url": url,
+        "inLanguage": "en-GB",
+        "audience": {"@type": "MedicalAudience", "audienceType": "Patient"},
+        "datePublished": (page.first_published_at or page.published_at).date().isoformat(),
+        "dateModified": page.published_at.date().isoformat(),
+        "citation": [citation(reference) for reference in references],
+    }
+    if review:
+        data["lastReviewed"] = review.reviewed_on.isoformat()
+    if approver:
+        data["reviewedBy"] = person(approver)
+    if page.kind == PageKind.THERAPY:
+        data["about"] = [drug(page), *conditions(page)]
+        data["mainEntity"] = drug(page)
+    return data
+
+
+def script(data: dict) -> SafeString:
+    text = json.dumps(data, ensure_ascii=False).translate(UNSAFE)
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))
