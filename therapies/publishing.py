@@ -191,6 +191,7 @@ def build_glossary_term(term: GlossaryTerm) -> PageSnapshot:
         document={
             "term": term.term,
             "explanation": term.explanation,
+            "forms": term.forms,
             "references": [reference_document(ref) for ref in term.references.all()],
         },
     )

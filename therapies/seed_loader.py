@@ -122,6 +122,12 @@ class SeedLoader:
             if write:
                 term.references.set(cited)
                 self.to_publish.append(term)
+        for g in data.get("glossary_drafts", []):
+            term, write = self.upsert(GlossaryTerm, {"slug": g["slug"]}, without(g, "slug"))
+            if write:
+                term.references.set(cited)
+                self.record_revision(term, "Drafted for the glossary; needs review.")
+                self.counts["glossary drafts awaiting review"] += 1
         for t in data["topics"]:
             fields = without(t, "slug", "sections")
             topic, write = self.upsert(Topic, {"slug": t["slug"]}, fields)
@@ -134,7 +140,7 @@ class SeedLoader:
         reviewed_on = review["reviewed_on"]
         for item in self.to_publish:
             self.record_review(item, review, approver)
-            self.record_revision(item)
+            self.record_revision(item, "Loaded from the seed content.")
             publish_revision(
                 item=item,
                 revision=latest_revision(item),
@@ -203,14 +209,14 @@ class SeedLoader:
                 )
         topic.sections.exclude(pk__in=kept).delete()
 
-    def record_revision(self, item) -> None:
+    def record_revision(self, item, comment: str) -> None:
         """Record the item as a revision, unless it holds just what its latest revision holds."""
         previous = latest_revision(item)
         try:
             with transaction.atomic():
                 with reversion.create_revision():
                     reversion.add_to_revision(item)
-                    reversion.set_comment("Loaded from the seed content.")
+                    reversion.set_comment(comment)
                 if previous and content_hash(previous) == content_hash(latest_revision(item)):
                     raise Unchanged
         except Unchanged:

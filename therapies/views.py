@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.views.generic import DetailView
 
 from therapies.filters import TherapyFilter
+from therapies.glossing import Glossary
 from therapies.models import PageKind, PublishedPage, WithdrawnPage
 
 
@@ -64,6 +65,9 @@ class PublishedPageView(DetailView):
 
     def get_queryset(self):
         return PublishedPage.objects.filter(kind=self.kind).with_review()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(glossary=Glossary.published(), **kwargs)
 
     def get(self, request, *args, **kwargs):
         try:

@@ -7,6 +7,7 @@ from django.test import override_settings
 from reviews.models import AuditEvent, ReviewRequest, SignOff
 from reviews.versions import versions_of
 from tests.admin_forms import open_form, post_form, save
+from tests.therapies.test_seed import text_of
 from therapies.models import PublishedPage, Therapy
 
 CHANGE = "/admin/therapies/therapy/{}/change/"
@@ -52,8 +53,9 @@ def approve_all(as_user, request):
 
 
 def reader_sees(client, url=PUBLIC) -> str:
+    """The page's text as a reader reads it: tags removed, white space folded."""
     client.logout()
-    return client.get(url).content.decode()
+    return text_of(client.get(url))
 
 
 def test_every_admin_save_is_a_revision_with_its_author_and_summary(imatinib, as_user):

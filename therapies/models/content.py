@@ -297,6 +297,12 @@ class GlossaryTerm(PageContent):
     term = models.CharField(max_length=200, unique=True)
     slug = models.SlugField(max_length=200, unique=True)
     explanation = models.TextField(help_text="In plain English.")
+    also_matches = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Other forms of the word to explain where they appear, separated by commas: "
+        "TKI, TKIs, tyrosine kinase inhibitors.",
+    )
     references = models.ManyToManyField(Reference, blank=True, related_name="glossary_terms")
 
     class Meta:
@@ -304,6 +310,11 @@ class GlossaryTerm(PageContent):
 
     def __str__(self):
         return self.term
+
+    @property
+    def forms(self) -> list[str]:
+        """Every way the word is written on pages: the term and its other forms."""
+        return [self.term, *(form.strip() for form in self.also_matches.split(",") if form.strip())]
 
 
 @reversion.register(follow=["sections"], exclude=["edit_version"])

@@ -18,3 +18,11 @@ def brand_title(page):
     brands = page.document.get("brand_names") or []
     title = page.title[:1].upper() + page.title[1:]
     return f"{title} ({', '.join(brands)})" if brands else title
+
+
+@register.simple_tag(takes_context=True)
+def glossed(context, text):
+    """Paragraphs of `text`, with the page's first use of each medical word explained."""
+    html = paragraphs(text)
+    glossary = context.get("glossary")
+    return glossary.mark(html) if glossary and html else html

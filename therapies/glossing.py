@@ -1,0 +1,64 @@
+"""Explaining medical words: the first use of each glossary term on a page links to its
+plain-English explanation further down the same page (no JavaScript needed)."""
+
+import re
+from dataclasses import dataclass
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from therapies.models import PublishedPage
+
+
+@dataclass(frozen=True)
+class Term:
+    slug: str
+    term: str
+    explanation: str
+
+
+class Glossary:
+    """The published glossary, ready to mark a page's text, remembering what it has marked."""
+
+    def __init__(self, terms: list[Term], forms: dict[str, Term]):
+        self.terms = terms
+        self.by_form = forms
+        self.seen: list[Term] = []
+        alternatives = sorted(forms, key=len, reverse=True)  # longest first: "TKIs" before "TKI"
+        self.pattern = (
+            re.compile(r"\b(" + "|".join(map(re.escape, alternatives)) + r")\b", re.IGNORECASE)
+            if alternatives
+            else None
+        )
+
+    @classmethod
+    def published(cls) -> "Glossary":
+        terms, forms = [], {}
+        for page in PublishedPage.objects.glossary_terms().only("slug", "title", "document"):
+            term = Term(page.slug, page.title, page.document["explanation"])
+            terms.append(term)
+            for form in page.document.get("forms") or [page.title]:
+                forms.setdefault(escape(form).casefold(), term)
+        return cls(terms, forms)
+
+    def mark(self, html: str) -> SafeString:
+        """Link the first use on the page of each term in `html` (escaped HTML) to its
+        explanation. Text inside tags and inside links is left alone."""
+        if self.pattern is None:
+            return mark_safe(html)
+        parts = re.split(r"(<[^>]+>)", html)
+        in_link = False
+        for index, part in enumerate(parts):
+            if part.startswith("<"):
+                in_link = part.startswith("<a ") or (in_link and not part.startswith("</a"))
+                continue
+            if not in_link:
+                parts[index] = self.pattern.sub(self.link, part)
+        return mark_safe("".join(parts))  # only escaped text and our own markup
+
+    def link(self, match: re.Match) -> str:
+        term = self.by_form.get(match.group(0).casefold())
+        if term is None or term in self.seen:
+            return match.group(0)
+        self.seen.append(term)
+        return f'<a class="term" href="#explain-{term.slug}">{match.group(0)}</a>'
