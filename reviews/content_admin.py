@@ -17,6 +17,7 @@ from reviews.forms import ConfirmReviewForm, ContentForm, SubmitForm
 from reviews.history import page_history, page_status, published_revision_id
 from reviews.models import AuditEvent, WorkflowError
 from reviews.versions import versions_of
+from therapies.models import Feedback
 
 SAVE_FIELDS = ["change_summary", "opened_edit_version", "opened_revision"]
 
@@ -109,6 +110,12 @@ class ReviewedContentAdmin(VersionAdmin):
         if obj is not None and obj.pk and self.is_page:
             context["page_status"] = page_status(obj)
             context["is_published"] = services.published_page_of(obj) is not None
+            feedback = Feedback.objects.for_page(obj.page_kind, obj.pk)
+            context["feedback_counts"] = {
+                "helpful": feedback.filter(helpful=True).count(),
+                "not_helpful": feedback.filter(helpful=False).count(),
+            }
+            context["feedback_latest"] = feedback.exclude(comment="")[:5]
             context["can_submit"] = request.user.has_perm("reviews.submit_for_review")
         return super().render_change_form(request, context, add, change, form_url, obj)
 

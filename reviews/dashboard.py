@@ -6,13 +6,13 @@ Every list is one query (or one per kind of page), whatever the amount of conten
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Exists, Max, OuterRef, Q
+from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.urls import reverse
 from reversion.models import Revision, Version
 
 from reviews.models import ROLE_PERMISSIONS, EditorialRole, ReminderRun, ReviewRequest, SignOff
 from reviews.services import required_sign_offs
-from therapies.models import PAGE_MODELS, PublishedPage, Reference, Therapy
+from therapies.models import PAGE_MODELS, Feedback, PublishedPage, Reference, Therapy
 
 
 @dataclass
@@ -139,6 +139,16 @@ def incomplete_content() -> list[Entry]:
     return entries
 
 
+def reader_feedback(today: datetime.date) -> dict:
+    recent = Feedback.objects.filter(received_at__date__gte=today - datetime.timedelta(days=90))
+    counts = dict(recent.values_list("helpful").annotate(n=Count("pk")).order_by())
+    return {
+        "helpful": counts.get(True, 0),
+        "not_helpful": counts.get(False, 0),
+        "latest": list(recent.exclude(comment="")[:5]),
+    }
+
+
 def dashboard(user, today: datetime.date) -> dict:
     overdue, soon = reviews_due(today)
     last_run = ReminderRun.objects.first()
@@ -150,6 +160,7 @@ def dashboard(user, today: datetime.date) -> dict:
         "my_drafts": my_drafts(user),
         "changes_requested": changes_requested_of(user),
         "incomplete": incomplete_content(),
+        "feedback": reader_feedback(today),
         "last_reminder_run": last_run,
         "reminders_stale": last_run is None or (today - last_run.ran_at.date()).days > 2,
     }

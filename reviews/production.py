@@ -13,7 +13,7 @@ from reviews.models import (
     ReviewRequest,
 )
 from reviews.versions import authors_between
-from therapies.models import Therapy
+from therapies.models import KIND_OF_MODEL, Feedback, Therapy
 
 
 def readable_document(snapshot: dict) -> list[tuple[str, str]]:
@@ -104,4 +104,11 @@ def production_record(publication: Publication) -> dict:
         .select_related("actor")
         .order_by("at"),
         "previous": previous,
+        "previous_feedback": (
+            Feedback.objects.for_page(
+                KIND_OF_MODEL[content_type.model], publication.object_id
+            ).filter(revision_id=previous.revision_id)
+            if previous
+            else Feedback.objects.none()
+        ),
     }

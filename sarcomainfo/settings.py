@@ -153,3 +153,7 @@ if EMAIL_BACKEND_PATH.endswith("smtp.EmailBackend"):
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "sarcomainfo <editorial@localhost>")
 # Links in e-mails to the admin.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+
+# Reader feedback: how many answers one client may send in a window.
+FEEDBACK_LIMIT = int(os.environ.get("FEEDBACK_LIMIT", "5"))
+FEEDBACK_WINDOW_SECONDS = int(os.environ.get("FEEDBACK_WINDOW_SECONDS", "600"))

@@ -16,6 +16,7 @@ from therapies.models import (
     Condition,
     DosageForm,
     DrugClass,
+    Feedback,
     GlossaryTerm,
     Indication,
     PublishedPage,
@@ -172,6 +173,22 @@ class TopicSectionAdmin(ReviewedContentAdmin):
         return obj.topic
 
     def has_module_permission(self, request):
+        return False
+
+
+@admin.register(Feedback)
+class FeedbackAdmin(admin.ModelAdmin):
+    """What readers said. Read-only: it is their words."""
+
+    list_display = ["received_at", "page_title", "helpful", "comment"]
+    list_filter = ["helpful", "kind"]
+    search_fields = ["page_title", "comment"]
+    date_hierarchy = "received_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False
 
 

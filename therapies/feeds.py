@@ -2,9 +2,7 @@ from django.contrib.syndication.views import Feed
 from django.utils.feedgenerator import Atom1Feed
 
 from reviews.models import Publication
-from therapies.models import PAGE_MODELS, PublishedPage
-
-KIND_OF_MODEL = {model._meta.model_name: kind for kind, model in PAGE_MODELS.items()}
+from therapies.models import KIND_OF_MODEL, PublishedPage
 
 
 class LatestChangesFeed(Feed):

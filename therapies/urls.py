@@ -15,4 +15,6 @@ urlpatterns = [
     ),
     path("glossary/", views.glossary, name="glossary"),
     path("feed/", LatestChangesFeed(), name="feed"),
+    path("feedback/thanks/", views.feedback_thanks, name="feedback_thanks"),
+    path("feedback/<slug:kind>/<slug:slug>/", views.feedback, name="feedback"),
 ]

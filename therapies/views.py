@@ -3,12 +3,17 @@ from itertools import groupby
 from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.views.decorators.http import require_POST
 from django.views.generic import DetailView
 
 from therapies.filters import TherapyFilter
+from therapies.forms import FeedbackForm
 from therapies.glossing import Glossary
-from therapies.models import PageKind, PublishedPage, WithdrawnPage
+from therapies.models import Feedback, PageKind, PublishedPage, WithdrawnPage
+from therapies.ratelimit import allow
 
 
 def home(request):
@@ -67,7 +72,9 @@ class PublishedPageView(DetailView):
         return PublishedPage.objects.filter(kind=self.kind).with_review()
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(glossary=Glossary.published(), **kwargs)
+        return super().get_context_data(
+            glossary=Glossary.published(), feedback_form=FeedbackForm(), **kwargs
+        )
 
     def get(self, request, *args, **kwargs):
         try:
@@ -152,3 +159,41 @@ def glossary(request):
             "references": list(references.values()),
         },
     )
+
+
+@require_POST
+def feedback(request, kind, slug):
+    page = get_object_or_404(
+        PublishedPage.objects.exclude(kind=PageKind.GLOSSARY_TERM), kind=kind, slug=slug
+    )
+    form = FeedbackForm(request.POST)
+    allowed = allow(
+        request,
+        action="feedback",
+        limit=settings.FEEDBACK_LIMIT,
+        window_seconds=settings.FEEDBACK_WINDOW_SECONDS,
+    )
+    if not allowed or not form.is_valid():
+        # Shown again with what the reader typed, and why it was not sent.
+        context = {"page": page, "form": form, "limited": not allowed}
+        return render(
+            request, "therapies/feedback.html", context, status=429 if not allowed else 400
+        )
+    Feedback.objects.create(
+        kind=page.kind,
+        object_id=page.object_id,
+        page_title=page.title,
+        revision_id=page.revision_id,
+        helpful=form.cleaned_data["helpful"],
+        comment=form.cleaned_data["comment"].strip(),
+    )
+    return redirect(
+        f"{reverse('therapies:feedback_thanks')}?{urlencode({'from': page.get_absolute_url()})}"
+    )
+
+
+def feedback_thanks(request):
+    back = request.GET.get("from", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts=None) or not back.startswith("/"):
+        back = reverse("therapies:home")
+    return render(request, "therapies/feedback_thanks.html", {"back": back})

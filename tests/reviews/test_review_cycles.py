@@ -361,3 +361,13 @@ def test_reference_checks_are_for_cited_sources_only(imatinib, as_user):
     )
     assert "The page does not cite that source." in response.text
     assert not request.reference_checks.exists()
+
+
+def test_the_production_record_shows_feedback_on_the_previous_version(imatinib, as_user, client):
+    client.post("/feedback/therapy/imatinib/", {"helpful": "no", "comment": "Say what GIST is."})
+    edit_summary(as_user, imatinib, "Explains GIST.")
+    request = submit(as_user, imatinib)
+    approve_all(as_user, request)
+    publication = Publication.objects.get(review_request=request)
+    record = as_user("editor").get(f"/admin/reviews/publication/{publication.pk}/record/").text
+    assert "not helpful: “Say what GIST is.”" in record

@@ -19,6 +19,7 @@ from therapies.models.content import (
     TreatmentRole,
     WhereTaken,
 )
+from therapies.models.feedback import Feedback
 from therapies.models.published import PageKind, PublishedFacet, PublishedPage, WithdrawnPage
 
 # The models whose rows are public pages, by the kind of page they make.
@@ -29,13 +30,18 @@ PAGE_MODELS = {
     PageKind.GLOSSARY_TERM: GlossaryTerm,
 }
 
+# The kind of page each page model makes, by model name (as content types name them).
+KIND_OF_MODEL = {model._meta.model_name: kind for kind, model in PAGE_MODELS.items()}
+
 __all__ = [
+    "KIND_OF_MODEL",
     "PAGE_MODELS",
     "Availability",
     "BrandName",
     "Condition",
     "DosageForm",
     "DrugClass",
+    "Feedback",
     "Frequency",
     "GlossaryTerm",
     "Indication",
