@@ -1,6 +1,7 @@
 """The admin for every versioned page: change summaries, conflicts, history, comparison,
 restore, recover and sending for review. The workflow itself lives in reviews.services."""
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
@@ -17,7 +18,8 @@ from reviews.forms import ConfirmReviewForm, ContentForm, SubmitForm
 from reviews.history import page_history, page_status, published_revision_id
 from reviews.models import AuditEvent, WorkflowError
 from reviews.versions import versions_of
-from therapies.models import Feedback
+from therapies import readability
+from therapies.models import Feedback, Therapy, Topic
 
 SAVE_FIELDS = ["change_summary", "opened_edit_version", "opened_revision"]
 
@@ -50,6 +52,8 @@ class ReviewedContentAdmin(VersionAdmin):
         services.record_save(
             item=page, user=request.user, summary=form.cleaned_data["change_summary"]
         )
+        if isinstance(page, Therapy | Topic):
+            readability.measure(page)
 
     # The editor's own summary is the revision's comment, not the admin's generated one.
     def log_addition(self, request, obj, message):
@@ -116,6 +120,9 @@ class ReviewedContentAdmin(VersionAdmin):
                 "not_helpful": feedback.filter(helpful=False).count(),
             }
             context["feedback_latest"] = feedback.exclude(comment="")[:5]
+            if isinstance(obj, Therapy | Topic):
+                context["readability"] = readability.report(obj)
+                context["smog_limit"] = settings.READABILITY_SMOG_LIMIT
             context["can_submit"] = request.user.has_perm("reviews.submit_for_review")
         return super().render_change_form(request, context, add, change, form_url, obj)
 

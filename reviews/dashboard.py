@@ -6,13 +6,21 @@ Every list is one query (or one per kind of page), whatever the amount of conten
 import datetime
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.urls import reverse
 from reversion.models import Revision, Version
 
 from reviews.models import ROLE_PERMISSIONS, EditorialRole, ReminderRun, ReviewRequest, SignOff
 from reviews.services import required_sign_offs
-from therapies.models import PAGE_MODELS, Feedback, PublishedPage, Reference, Therapy
+from therapies.models import (
+    PAGE_MODELS,
+    Feedback,
+    PublishedPage,
+    ReadingLevel,
+    Reference,
+    Therapy,
+)
 
 
 @dataclass
@@ -139,6 +147,16 @@ def incomplete_content() -> list[Entry]:
     return entries
 
 
+def hard_to_read() -> list[Entry]:
+    limit = settings.READABILITY_SMOG_LIMIT
+    return [
+        Entry(
+            level.title, change_url(PAGE_MODELS[level.kind], level.object_id), f"SMOG {level.smog}"
+        )
+        for level in ReadingLevel.objects.filter(smog__gt=limit).order_by("-smog")
+    ]
+
+
 def reader_feedback(today: datetime.date) -> dict:
     recent = Feedback.objects.filter(received_at__date__gte=today - datetime.timedelta(days=90))
     counts = dict(recent.values_list("helpful").annotate(n=Count("pk")).order_by())
@@ -161,6 +179,8 @@ def dashboard(user, today: datetime.date) -> dict:
         "changes_requested": changes_requested_of(user),
         "incomplete": incomplete_content(),
         "feedback": reader_feedback(today),
+        "hard_to_read": hard_to_read(),
+        "smog_limit": settings.READABILITY_SMOG_LIMIT,
         "last_reminder_run": last_run,
         "reminders_stale": last_run is None or (today - last_run.ran_at.date()).days > 2,
     }

@@ -157,3 +157,7 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 # Reader feedback: how many answers one client may send in a window.
 FEEDBACK_LIMIT = int(os.environ.get("FEEDBACK_LIMIT", "5"))
 FEEDBACK_WINDOW_SECONDS = int(os.environ.get("FEEDBACK_WINDOW_SECONDS", "600"))
+
+# Pages whose SMOG grade is above this are listed on the editors' dashboard (the NHS's
+# threshold to prioritise is 14).
+READABILITY_SMOG_LIMIT = float(os.environ.get("READABILITY_SMOG_LIMIT", "14"))

@@ -18,6 +18,7 @@ from reversion.models import Version
 from reviews.models import PageReview, Reviewer
 from reviews.services import publish_revision
 from reviews.versions import content_hash, latest_revision
+from therapies import readability
 from therapies.models import (
     Availability,
     BrandName,
@@ -149,6 +150,8 @@ class SeedLoader:
                 f"{approver} on {reviewed_on:%d %B %Y}.",
             )
             self.counts["pages published"] += 1
+            if isinstance(item, Therapy | Topic):
+                readability.measure(item)
         return self.counts
 
     def by_slug(self, model, rows: list[dict]) -> dict:

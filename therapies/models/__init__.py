@@ -21,6 +21,7 @@ from therapies.models.content import (
 )
 from therapies.models.feedback import Feedback
 from therapies.models.published import PageKind, PublishedFacet, PublishedPage, WithdrawnPage
+from therapies.models.reading import ReadingLevel
 
 # The models whose rows are public pages, by the kind of page they make.
 PAGE_MODELS = {
@@ -50,6 +51,7 @@ __all__ = [
     "PageKind",
     "PublishedFacet",
     "PublishedPage",
+    "ReadingLevel",
     "Reference",
     "SideEffect",
     "Therapy",

@@ -1,0 +1,174 @@
+"""How plain a page's English is, measured as the NHS measures it (SMOG), with the other
+common formulas, the long sentences and paragraphs, and medical words nobody has explained."""
+
+import re
+from dataclasses import dataclass, field
+
+import textstat
+from django.conf import settings
+
+from therapies.models import BrandName, GlossaryTerm, ReadingLevel, Therapy, Topic
+from therapies.publishing import build_publication
+
+MAX_SENTENCE_WORDS = 20
+MAX_PARAGRAPH_SENTENCES = 3
+# Long everyday words a patient knows: not medical words to explain.
+EVERYDAY = {
+    "information",
+    "available",
+    "circumstances",
+    "particularly",
+    "effectively",
+    "effective",
+    "approximately",
+    "especially",
+    "everyone",
+    "including",
+    "inclusive",
+    "illustrations",
+    "statistics",
+    "necessary",
+    "clinically",
+    "individual",
+    "opportunity",
+    "generally",
+    "unfortunately",
+    "automatically",
+    "immediately",
+    "organisation",
+    "medication",
+    "medicines",
+    "consortium",
+    "institute",
+    "excellence",
+    "national",
+    "scottish",
+    "nhs",
+    "uk",
+}
+
+
+@dataclass
+class Report:
+    smog: float
+    flesch_reading_ease: float
+    flesch_kincaid_grade: float
+    sentences: int
+    words: int
+    average_sentence_length: float
+    long_sentences: list[str] = field(default_factory=list)
+    long_paragraphs: list[str] = field(default_factory=list)
+    unexplained_words: list[str] = field(default_factory=list)
+
+    @property
+    def too_few_sentences_for_smog(self) -> bool:
+        return self.sentences < 30
+
+    @property
+    def above_limit(self) -> bool:
+        return self.smog > settings.READABILITY_SMOG_LIMIT
+
+
+def as_sentence(text: str) -> str:
+    """Headings and list items end with a full stop, as the NHS advises before measuring."""
+    text = text.strip()
+    return text if not text or text[-1] in ".!?:" else f"{text}."
+
+
+def paragraphs_of(item) -> list[str]:
+    """The page's public text, paragraph by paragraph, in reading order."""
+    if isinstance(item, Topic):
+        document = build_publication(item).document
+        therapies = {
+            t.pk: t
+            for t in Therapy.objects.filter(
+                pk__in=[i for s in document["sections"] for i in s["therapies"]]
+            )
+        }
+        found = [as_sentence(item.title), *split(document["intro"])]
+        for section in document["sections"]:
+            found += [as_sentence(section["heading"]), *split(section["body"])]
+            for therapy_id in section["therapies"]:
+                if therapy_id in therapies:
+                    found += therapy_paragraphs(therapies[therapy_id])
+        return [p for p in found if p]
+    return therapy_paragraphs(item)
+
+
+def therapy_paragraphs(therapy: Therapy) -> list[str]:
+    document = build_publication(therapy).document
+    found = [as_sentence(document["generic_name"].capitalize())]
+    for key in ["summary", "how_it_works", "when_used", "how_taken"]:
+        found += split(document[key])
+    found += [as_sentence(effect["name"]) for effect in document["side_effects"]]
+    found += split(document["availability_note"])
+    return [p for p in found if p]
+
+
+def split(text: str) -> list[str]:
+    return [" ".join(p.split()) for p in re.split(r"\n\s*\n", text or "") if p.strip()]
+
+
+def sentences_of(paragraph: str) -> list[str]:
+    # A sentence ends at . ! or ? followed by a capital, a digit, an opening quote or bracket.
+    starts = "A-Z0-9\u2018\u201c("
+    return [s for s in re.split(rf"(?<=[.!?])\s+(?=[{starts}])", paragraph) if s.strip()]
+
+
+def explained_forms() -> set[str]:
+    forms = set()
+    for term in GlossaryTerm.objects.only("term", "also_matches"):
+        forms.update(word.casefold() for form in term.forms for word in re.findall(r"[\w-]+", form))
+    return forms
+
+
+def drug_names() -> set[str]:
+    names = set(Therapy.objects.values_list("generic_name", flat=True))
+    names |= set(BrandName.objects.values_list("name", flat=True))
+    return {word.casefold() for name in names for word in re.findall(r"[\w-]+", name)}
+
+
+def medical_words(text: str, known: set[str]) -> list[str]:
+    """Long words (5 syllables or more) and abbreviations that are neither explained in the
+    glossary nor drug names: likely medical words a reader would need explained. A guide for
+    editors, not a verdict."""
+    found = []
+    for word in dict.fromkeys(re.findall(r"[A-Za-z][A-Za-z-]+", text)):
+        key = word.casefold()
+        if key in known or key.removesuffix("s") in known or key in EVERYDAY:
+            continue
+        is_abbreviation = len(word) >= 2 and word.removesuffix("s").isupper()
+        if is_abbreviation or textstat.syllable_count(word) >= 5:
+            found.append(word)
+    return found
+
+
+def report(item) -> Report:
+    paragraphs = paragraphs_of(item)
+    text = "\n".join(paragraphs)
+    all_sentences = [s for p in paragraphs for s in sentences_of(p)]
+    words = sum(len(s.split()) for s in all_sentences)
+    return Report(
+        smog=round(textstat.smog_index(text), 1),
+        flesch_reading_ease=round(textstat.flesch_reading_ease(text), 1),
+        flesch_kincaid_grade=round(textstat.flesch_kincaid_grade(text), 1),
+        sentences=len(all_sentences),
+        words=words,
+        average_sentence_length=round(words / len(all_sentences), 1) if all_sentences else 0,
+        long_sentences=[s for s in all_sentences if len(s.split()) > MAX_SENTENCE_WORDS],
+        long_paragraphs=[p for p in paragraphs if len(sentences_of(p)) > MAX_PARAGRAPH_SENTENCES],
+        unexplained_words=medical_words(text, explained_forms() | drug_names()),
+    )
+
+
+def measure(item) -> None:
+    """Store the SMOG grade of a therapy or topic, and of the topics that show a therapy."""
+    items = [item]
+    if isinstance(item, Therapy):
+        items += list(Topic.objects.filter(sections__presented__therapy=item).distinct())
+    for page in items:
+        ReadingLevel.objects.update_or_create(
+            kind=page.page_kind,
+            object_id=page.pk,
+            defaults={"title": str(page), "smog": report(page).smog},
+        )
