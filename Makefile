@@ -27,13 +27,19 @@ $(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(PY)
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	@touch $@ $(VENV)/.runtime-installed
 
+# The Nu Html Checker, for the accessibility tests (they skip, saying why, without npm or Java).
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null; then \
+		npm ci --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm not found: the HTML validity checks will be skipped."; fi
+
 run: $(VENV)/.runtime-installed ## Set up, load the seed content and demo accounts, serve on 127.0.0.1:8000 (PORT=... to change)
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --no-input
 	DJANGO_DEBUG=1 $(PY) manage.py load_seed_content
 	DJANGO_DEBUG=1 $(PY) manage.py create_demo_accounts
 	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-test: $(VENV)/.dev-installed ## Lint, then run the whole test suite
+test: $(VENV)/.dev-installed node_modules/.installed ## Lint, then run the whole test suite
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
@@ -46,5 +52,5 @@ format: $(VENV)/.dev-installed ## Fix style with ruff
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-clean: ## Remove the virtual environment and the local database
-	rm -rf $(VENV) db.sqlite3 staticfiles
+clean: ## Remove the virtual environment, installed checkers and the local database
+	rm -rf $(VENV) node_modules db.sqlite3 staticfiles test-artifacts
