@@ -80,3 +80,38 @@ def describe(page: PublishedPage, url: str, references: list[dict], review=None)
 def script(data: dict) -> SafeString:
     text = json.dumps(data, ensure_ascii=False).translate(UNSAFE)
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))
+
+
+def glossary(terms: list[PublishedPage], url: str, review, references: list[dict]) -> dict:
+    data = {
+        "@context": "https://schema.org",
+        "@type": "MedicalWebPage",
+        "name": "Medical words explained",
+        "url": url,
+        "inLanguage": "en-GB",
+        "audience": {"@type": "MedicalAudience", "audienceType": "Patient"},
+        "citation": [citation(reference) for reference in references],
+        "mainEntity": {
+            "@type": "DefinedTermSet",
+            "name": "Medical words explained",
+            "hasDefinedTerm": [
+                {
+                    "@type": "DefinedTerm",
+                    "name": term.title,
+                    "description": term.document["explanation"],
+                    "url": f"{url}#{term.slug}",
+                }
+                for term in terms
+            ],
+        },
+    }
+    if terms:
+        data["datePublished"] = (
+            min(t.first_published_at or t.published_at for t in terms).date().isoformat()
+        )
+        data["dateModified"] = max(t.published_at for t in terms).date().isoformat()
+    if review:
+        data["lastReviewed"] = review.reviewed_on.isoformat()
+        if review.approved_by:
+            data["reviewedBy"] = person(review.approved_by)
+    return data

@@ -9,6 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView
 
+from therapies import jsonld
 from therapies.filters import TherapyFilter
 from therapies.forms import FeedbackForm
 from therapies.glossing import Glossary
@@ -150,13 +151,17 @@ def glossary(request):
     for term in terms:
         for reference in term.document["references"]:
             references.setdefault((reference["authors"], reference["title"]), reference)
+    review = min(reviews, key=lambda review: review.next_review_due, default=None)
+    references = list(references.values())
+    description = jsonld.glossary(terms, request.build_absolute_uri(), review, references)
     return render(
         request,
         "therapies/glossary.html",
         {
             "terms": terms,
-            "review": min(reviews, key=lambda review: review.next_review_due, default=None),
-            "references": list(references.values()),
+            "review": review,
+            "references": references,
+            "jsonld": jsonld.script(description),
         },
     )
 

@@ -95,3 +95,11 @@ def test_the_feed_lists_published_changes_only(seed, make_therapy, client):
     assert "draftinib" not in xml
     PublishedPage.objects.filter(slug="imatinib").delete()  # as a withdrawal does
     assert "Imatinib updated" not in client.get("/feed/").content.decode()
+
+
+def test_the_glossary_is_a_defined_term_set_in_json_ld(seed, client):
+    data = json_ld(client.get("/glossary/"))
+    terms = {term["name"]: term for term in data["mainEntity"]["hasDefinedTerm"]}
+    assert terms["adjuvant therapy"]["description"].startswith("Treatment given after surgery")
+    assert data["lastReviewed"] == "2022-12-01"
+    assert data["reviewedBy"]["name"] == "Fiona Cowie"
