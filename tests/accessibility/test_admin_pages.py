@@ -40,17 +40,17 @@ def in_review(site):
         note="Plainer",
         summary="Imatinib is a tablet.",
     )
-    services.submit_for_review(item=imatinib, user=editor, summary="Plainer words.")
-    return imatinib
+    request = services.submit_for_review(item=imatinib, user=editor, summary="Plainer words.")
+    return imatinib, request
 
 
 def test_no_axe_violations_on_the_workflow_admin_pages(site, in_review, browser):
-    imatinib = in_review
+    imatinib, request = in_review
     revisions = list(versions_of(imatinib).values_list("revision_id", flat=True))
     pages = {
         "dashboard": "/admin/",
         "queue": "/admin/reviews/reviewrequest/queue/",
-        "review": "/admin/reviews/reviewrequest/1/review/",
+        "review": f"/admin/reviews/reviewrequest/{request.pk}/review/",
         "history": f"/admin/therapies/therapy/{imatinib.pk}/history/",
         "comparison": f"/admin/therapies/therapy/{imatinib.pk}/compare/"
         f"?older={revisions[0]}&newer={revisions[-1]}",
