@@ -41,12 +41,18 @@ class ReviewerAdmin(admin.ModelAdmin):
 
 @admin.register(PageReview)
 class PageReviewAdmin(admin.ModelAdmin):
+    """Review dates move only when a review is approved; editors set the cycle and who is
+    reminded."""
+
     list_display = ["item", "reviewed_on", "next_review_due", "cycle_months", "approved_by"]
     list_select_related = ["approved_by", "content_type"]
     list_filter = ["next_review_due"]
     date_hierarchy = "next_review_due"
-    autocomplete_fields = ["approved_by"]
-    readonly_fields = ["next_review_due"]
+    fields = ["reviewed_on", "approved_by", "next_review_due", "cycle_months", "responsible_editor"]
+    readonly_fields = ["reviewed_on", "approved_by", "next_review_due"]
+
+    def has_add_permission(self, request):
+        return False
 
 
 @admin.register(ReviewPolicy)

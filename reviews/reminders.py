@@ -3,14 +3,17 @@ in 90 days, in 30 days, today, and when it is overdue: once per page, threshold 
 
 import datetime
 from dataclasses import dataclass
+from smtplib import SMTPException
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 
 from reviews import roles
 from reviews.models import PageReview, Publication, ReminderRun, ReminderSent
+from therapies.models import PublishedPage
 
 Threshold = ReminderSent.Threshold
 
@@ -59,10 +62,13 @@ def recipients_for(review: PageReview, editors: list[str]) -> list[str]:
     return sorted(addresses)
 
 
-@transaction.atomic
 def send_review_reminders(*, today: datetime.date) -> list[Reminder]:
+    """Send what is due. Each page's reminder is recorded as it is sent, so a mail failure
+    part-way loses nothing and the next run sends only what is still owed."""
+    published = PublishedPage.objects.filter(review=OuterRef("pk"))
     reviews = (
         PageReview.objects.due_for_review(on=today + datetime.timedelta(days=90))
+        .filter(Exists(published))  # pages readers see: not drafts, deleted or withdrawn ones
         .select_related("responsible_editor")
         .prefetch_related("item")
         .order_by("next_review_due")
@@ -77,29 +83,47 @@ def send_review_reminders(*, today: datetime.date) -> list[Reminder]:
         for user in get_user_model().objects.filter(groups__name=roles.EDITORS, is_active=True)
         if user.email
     ]
-    sent = []
+    sent, failed = [], []
     for review in reviews:
         threshold = threshold_for((review.next_review_due - today).days)
         if threshold is None or (review.pk, threshold, review.next_review_due) in already:
             continue
-        page = str(review.item) if review.item else "a deleted page"
+        page = str(review.item)
         recipients = recipients_for(review, editors)
         label = Threshold(threshold).label
-        for address in recipients:
-            send_mail(
-                f"Review {label}: {page}",
-                f"The review of “{page}” is {label}: next review due "
-                f"{review.next_review_due:%d %B %Y}.\n\n"
-                f"Open the dashboard: {settings.SITE_URL}/admin/\n",
-                settings.DEFAULT_FROM_EMAIL,
-                [address],
-            )
-        ReminderSent.objects.create(
-            page_review=review,
-            threshold=threshold,
-            due_on=review.next_review_due,
-            recipients=", ".join(recipients),
-        )
+        try:
+            with transaction.atomic():
+                ReminderSent.objects.create(
+                    page_review=review,
+                    threshold=threshold,
+                    due_on=review.next_review_due,
+                    recipients=", ".join(recipients),
+                )
+                send_mail(
+                    f"Review {label}: {page}",
+                    f"The review of “{page}” is {label}: next review due "
+                    f"{review.next_review_due:%d %B %Y}.\n\n"
+                    f"Open the dashboard: {settings.SITE_URL}/admin/\n",
+                    settings.DEFAULT_FROM_EMAIL,
+                    recipients,
+                )
+        except (OSError, SMTPException) as error:
+            failed.append((page, error))
+            continue
         sent.append(Reminder(page, label, review.next_review_due, recipients))
     ReminderRun.objects.create(reminders_sent=len(sent))
+    if failed:
+        raise ReminderError(sent, failed)
     return sent
+
+
+class ReminderError(Exception):
+    """Some reminders could not be sent; the others were, and are recorded."""
+
+    def __init__(self, sent: list[Reminder], failed: list):
+        self.sent = sent
+        self.failed = failed
+        pages = "; ".join(f"{page} ({error})" for page, error in failed)
+        super().__init__(
+            f"{len(failed)} reminder(s) could not be sent, and will be tried again: {pages}"
+        )

@@ -13,6 +13,7 @@ from reversion.errors import RevertError
 from reversion.models import Revision, Version
 
 from reviews import notifications
+from reviews.dates import add_months
 from reviews.models import (
     ROLE_PERMISSIONS,
     AuditEvent,
@@ -54,6 +55,19 @@ def audit(*, action, item, actor=None, revision=None, comment="", object_repr=No
     )
 
 
+def audit_request(request: ReviewRequest, *, action, actor, comment="", revision=None):
+    """An event about a review, recorded even if its page has since been deleted."""
+    return AuditEvent.objects.create(
+        action=action,
+        actor=actor,
+        content_type_id=request.content_type_id,
+        object_id=request.object_id,
+        object_repr=request.object_repr,
+        revision=revision or request.revision,
+        comment=comment,
+    )
+
+
 def required_sign_offs() -> list[str]:
     """The roles that must approve a change before the senior medical editor's final approval."""
     return list(settings.REQUIRED_SIGN_OFFS)
@@ -86,6 +100,8 @@ def record_save(*, item: models.Model, user, summary: str) -> None:
 
 
 def record_delete(*, item: models.Model, user) -> None:
+    """A deleted page's open reviews end with it; it can be recovered as a draft."""
+    supersede_open_requests(item)
     audit(action=Action.DELETE, item=item, actor=user, comment="Deleted in the admin.")
 
 
@@ -208,6 +224,13 @@ def check_can_sign(request: ReviewRequest, reviewer, role: str) -> None:
         missing = [EditorialRole(r).label for r in required_sign_offs() if r not in approved]
         if missing:
             raise WorkflowError(f"Final approval waits for: {', '.join(missing)}.")
+        replaced = request.reference_checks.filter(outcome=ReferenceCheck.Outcome.REPLACED)
+        if replaced.exists():
+            raise WorkflowError(
+                "A source this page cites is marked as replaced: change the page to cite the "
+                "new source and send that revision for review. Replaced: "
+                f"{'; '.join(str(check.reference) for check in replaced)}."
+            )
         unchecked = unchecked_references(request)
         if unchecked:
             raise WorkflowError(
@@ -313,6 +336,7 @@ def record_review(*, item, approver: Reviewer, request: ReviewRequest) -> PageRe
     return review
 
 
+@transaction.atomic
 def publish_revision(
     *,
     item,
@@ -475,6 +499,8 @@ def check_reference(*, review_request: ReviewRequest, reference, user, outcome: 
     request = ReviewRequest.objects.select_for_update().get(pk=review_request.pk)
     if not request.is_open:
         raise WorkflowError(f"This review is {request.get_state_display()}.")
+    if request.item is None:
+        raise WorkflowError("The page has been deleted.")
     if not request.cited_references.filter(pk=reference.pk).exists():
         raise WorkflowError("The page does not cite that source.")
     if outcome not in ReferenceCheck.Outcome.values:
@@ -489,11 +515,10 @@ def check_reference(*, review_request: ReviewRequest, reference, user, outcome: 
             "checked_on": timezone.localdate(),
         },
     )
-    audit(
+    audit_request(
+        request,
         action=Action.CHECK_REFERENCE,
-        item=request.item,
         actor=user,
-        revision=request.revision,
         comment=f"{reference}: {check.get_outcome_display()}",
     )
     return check
@@ -505,16 +530,12 @@ def add_comment(*, review_request: ReviewRequest, user, text: str, field: str = 
         raise PermissionDenied("Only reviewers comment on a change under review.")
     if not text.strip():
         raise WorkflowError("Write the comment first.")
+    if not review_request.is_open:
+        raise WorkflowError(f"This change is {review_request.get_state_display()}: it is closed.")
     comment = ReviewComment.objects.create(
         review_request=review_request, author=user, field=field.strip(), text=text.strip()
     )
-    audit(
-        action=Action.COMMENT,
-        item=review_request.item,
-        actor=user,
-        revision=review_request.revision,
-        comment=text.strip(),
-    )
+    audit_request(review_request, action=Action.COMMENT, actor=user, comment=text.strip())
     return comment
 
 
@@ -530,6 +551,8 @@ def resolve_comment(
         raise WorkflowError("This comment has already been answered.")
     item = comment.review_request.item
     if accepted:
+        if item is None:
+            raise WorkflowError("The page has been deleted, so no revision can carry the change.")
         if revision is None or not versions_of(item).filter(revision=revision).exists():
             raise WorkflowError("Choose the revision of this page that made the change.")
         if revision.pk < comment.review_request.revision_id:
@@ -544,9 +567,9 @@ def resolve_comment(
     comment.resolved_by = user
     comment.resolved_at = timezone.now()
     comment.save()
-    audit(
+    audit_request(
+        comment.review_request,
         action=Action.RESOLVE_COMMENT,
-        item=item,
         actor=user,
         revision=comment.resolution_revision,
         comment=f"{comment.get_status_display()}: {comment.text[:100]}"
@@ -564,7 +587,8 @@ def set_default_review_cycle(*, months: int, user) -> int:
     policy.default_cycle_months = months
     policy.full_clean()
     policy.save()
-    following = PageReview.objects.following_default_cycle().select_for_update()
+    following = list(PageReview.objects.following_default_cycle().select_for_update())
     for review in following:
-        review.save()  # recomputes the next review from the new cycle
+        review.next_review_due = add_months(review.reviewed_on, months)
+    PageReview.objects.bulk_update(following, ["next_review_due"], batch_size=500)
     return len(following)

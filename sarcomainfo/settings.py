@@ -154,6 +154,10 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "sarcomainfo <editoria
 # Links in e-mails to the admin.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
+# How many proxies or load balancers in front of the app add to X-Forwarded-For (0: none; the
+# reader's address is then REMOTE_ADDR). Used to tell readers apart for rate limits.
+TRUSTED_PROXY_HOPS = int(os.environ.get("TRUSTED_PROXY_HOPS", "0"))
+
 # Reader feedback: how many answers one client may send in a window.
 FEEDBACK_LIMIT = int(os.environ.get("FEEDBACK_LIMIT", "5"))
 FEEDBACK_WINDOW_SECONDS = int(os.environ.get("FEEDBACK_WINDOW_SECONDS", "600"))

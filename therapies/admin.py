@@ -35,8 +35,10 @@ class PageReviewInline(GenericStackedInline):
 
     model = PageReview
     extra = 0
-    max_num = 1
-    autocomplete_fields = ["approved_by"]
+    max_num = 0
+    can_delete = False
+    fields = ["reviewed_on", "approved_by", "next_review_due", "cycle_months", "responsible_editor"]
+    readonly_fields = ["reviewed_on", "approved_by", "next_review_due"]
     verbose_name = "review dates"
     verbose_name_plural = "review dates"
 

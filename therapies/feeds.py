@@ -14,7 +14,10 @@ class LatestChangesFeed(Feed):
     link = "/"
 
     def items(self):
-        pages = {(page.kind, page.object_id): page for page in PublishedPage.objects.all()}
+        pages = {
+            (page.kind, page.object_id): page
+            for page in PublishedPage.objects.only("kind", "object_id", "slug", "title")
+        }
         entries = []
         for publication in Publication.objects.select_related("content_type")[:200]:
             kind = KIND_OF_MODEL.get(publication.content_type.model)

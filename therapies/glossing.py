@@ -4,7 +4,7 @@ plain-English explanation further down the same page (no JavaScript needed)."""
 import re
 from dataclasses import dataclass
 
-from django.utils.html import escape
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from therapies.models import PublishedPage
@@ -46,11 +46,15 @@ class Glossary:
         explanation. Text inside tags and inside links is left alone."""
         if self.pattern is None:
             return mark_safe(html)
-        parts = re.split(r"(<[^>]+>)", html)
+        # Tags and character references (&amp;, &#39;) are kept whole; only the text between
+        # them is searched.
+        parts = re.split(r"(<[^>]+>|&#?\w+;)", html)
         in_link = False
         for index, part in enumerate(parts):
             if part.startswith("<"):
                 in_link = part.startswith("<a ") or (in_link and not part.startswith("</a"))
+                continue
+            if part.startswith("&"):
                 continue
             if not in_link:
                 parts[index] = self.pattern.sub(self.link, part)
@@ -61,4 +65,4 @@ class Glossary:
         if term is None or term in self.seen:
             return match.group(0)
         self.seen.append(term)
-        return f'<a class="term" href="#explain-{term.slug}">{match.group(0)}</a>'
+        return format_html('<a class="term" href="#explain-{}">{}</a>', term.slug, match.group(0))

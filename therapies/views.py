@@ -153,7 +153,9 @@ def glossary(request):
             references.setdefault((reference["authors"], reference["title"]), reference)
     review = min(reviews, key=lambda review: review.next_review_due, default=None)
     references = list(references.values())
-    description = jsonld.glossary(terms, request.build_absolute_uri(), review, references)
+    description = jsonld.glossary(
+        terms, request.build_absolute_uri(request.path), review, references
+    )
     return render(
         request,
         "therapies/glossary.html",

@@ -82,3 +82,13 @@ def test_editors_see_feedback_on_the_dashboard_and_the_page(seed, client, admin_
     imatinib = Therapy.objects.get(slug="imatinib")
     change = admin_client.get(f"/admin/therapies/therapy/{imatinib.pk}/change/").content.decode()
     assert "0 found it helpful, 1 did not." in change
+
+
+@override_settings(FEEDBACK_LIMIT=1, TRUSTED_PROXY_HOPS=1)
+def test_behind_a_load_balancer_each_reader_has_their_own_limit(seed):
+    balancer = {"REMOTE_ADDR": "10.0.0.5"}
+    first = Client(**balancer, HTTP_X_FORWARDED_FOR="198.51.100.1")
+    second = Client(**balancer, HTTP_X_FORWARDED_FOR="198.51.100.2")
+    assert first.post(URL, {"helpful": "yes"}).status_code == 302
+    assert second.post(URL, {"helpful": "yes"}).status_code == 302
+    assert first.post(URL, {"helpful": "yes"}).status_code == 429

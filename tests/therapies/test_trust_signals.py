@@ -75,10 +75,11 @@ def test_therapy_pages_describe_the_drug_in_json_ld(seed, client):
 
 
 def test_json_ld_cannot_be_broken_out_of(make_therapy, client):
-    make_therapy("scriptinib", summary="</script><script>alert(1)</script>")
+    brand = "</script><script>alert(1)</script>"
+    make_therapy("scriptinib", brands=[brand])
     response = client.get("/therapies/scriptinib/")
     assert "<script>alert(1)" not in response.content.decode()
-    assert json_ld(response)["mainEntity"]["name"] == "scriptinib"
+    assert json_ld(response)["mainEntity"]["proprietaryName"] == [brand]
 
 
 def test_topic_and_side_effect_pages_have_json_ld(seed, client):
@@ -86,13 +87,23 @@ def test_topic_and_side_effect_pages_have_json_ld(seed, client):
     assert json_ld(client.get("/side-effects/tiredness/"))["@type"] == "MedicalWebPage"
 
 
-def test_the_feed_lists_published_changes_only(seed, make_therapy, client):
-    make_therapy("draftinib", published=False)
+def test_the_feed_lists_published_changes_only(seed, client):
+    import reversion
+
+    from reviews.models import ReviewRequest
+    from therapies.models import Therapy
+
+    imatinib = Therapy.objects.get(slug="imatinib")
+    with reversion.create_revision():
+        imatinib.summary = "An unapproved draft."
+        imatinib.save()
     feed = client.get("/feed/")
     assert feed["Content-Type"].startswith("application/atom+xml")
     xml = feed.content.decode()
     assert "<title>Imatinib updated</title>" in xml
-    assert "draftinib" not in xml
+    assert xml.count("<entry>") == 19  # one per seed publication, none for the draft
+    assert "An unapproved draft." not in xml
+    assert not ReviewRequest.objects.exists()
     PublishedPage.objects.filter(slug="imatinib").delete()  # as a withdrawal does
     assert "Imatinib updated" not in client.get("/feed/").content.decode()
 
@@ -103,3 +114,12 @@ def test_the_glossary_is_a_defined_term_set_in_json_ld(seed, client):
     assert terms["adjuvant therapy"]["description"].startswith("Treatment given after surgery")
     assert data["lastReviewed"] == "2022-12-01"
     assert data["reviewedBy"]["name"] == "Fiona Cowie"
+
+
+def test_marking_words_never_breaks_character_references():
+    from therapies.glossing import Glossary, Term
+
+    amp = Term("amp", "AMP", "A made-up word.")
+    glossary = Glossary([amp], {"amp": amp})
+    marked = glossary.mark("<p>Salt &amp; pepper, then AMP.</p>")
+    assert marked == '<p>Salt &amp; pepper, then <a class="term" href="#explain-amp">AMP</a>.</p>'

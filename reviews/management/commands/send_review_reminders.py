@@ -3,7 +3,7 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from reviews.reminders import send_review_reminders
+from reviews.reminders import ReminderError, send_review_reminders
 
 
 class Command(BaseCommand):
@@ -20,7 +20,14 @@ class Command(BaseCommand):
             day = datetime.date.fromisoformat(today) if today else timezone.localdate()
         except ValueError as error:
             raise CommandError(f"--today must be a date like 2026-11-27 ({error}).") from error
-        sent = send_review_reminders(today=day)
+        try:
+            sent = send_review_reminders(today=day)
+        except ReminderError as error:
+            self.report(day, error.sent)
+            raise CommandError(str(error)) from error
+        self.report(day, sent)
+
+    def report(self, day, sent):
         if not sent:
             self.stdout.write(f"{day}: no new review reminders to send.")
             return
