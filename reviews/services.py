@@ -83,13 +83,13 @@ def supersede_open_requests(item: models.Model) -> None:
         request.save()
 
 
-def record_save(*, item: models.Model, user, summary: str) -> None:
+def record_save(*, item: models.Model, user, summary: str, action: str = Action.SAVE) -> None:
     """Called inside the revision of an editor's save: label it, audit it, void open reviews."""
     reversion.set_user(user)
     reversion.set_comment(summary)
     reversion.add_meta(
         AuditEvent,
-        action=Action.SAVE,
+        action=action,
         actor=user,
         content_type=ContentType.objects.get_for_model(item),
         object_id=item.pk,
@@ -468,18 +468,7 @@ def revert_as_new_revision(version: Version, item, user, summary: str, action: s
         item = model._default_manager.get(pk=version.object_id)
         item.edit_version = edit_version + 1
         item.save()
-        reversion.set_user(user)
-        reversion.set_comment(summary)
-        reversion.add_meta(
-            AuditEvent,
-            action=action,
-            actor=user,
-            content_type=ContentType.objects.get_for_model(model),
-            object_id=item.pk,
-            object_repr=str(item)[:300],
-            comment=summary,
-        )
-        supersede_open_requests(item)
+        record_save(item=item, user=user, summary=summary, action=action)
     return latest_revision(item)
 
 
