@@ -51,6 +51,10 @@ class PageReviewAdmin(admin.ModelAdmin):
     fields = ["reviewed_on", "approved_by", "next_review_due", "cycle_months", "responsible_editor"]
     readonly_fields = ["reviewed_on", "approved_by", "next_review_due"]
 
+    def get_queryset(self, request):
+        # One query per kind of page for the names, not one per row.
+        return super().get_queryset(request).prefetch_related("item")
+
     def has_add_permission(self, request):
         return False
 

@@ -1,0 +1,127 @@
+"""Pages take the same number of SQL queries with 10 therapies as with 500."""
+
+import datetime
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from reviews.models import PageReview
+from therapies.models import PublishedFacet, PublishedPage, SideEffect, Therapy, TherapySideEffect
+from therapies.publishing import build_publication
+
+
+def add_therapies(count: int, start: int):
+    """`count` published therapies like sunitinib (same document, own names), in bulk."""
+    sunitinib = Therapy.objects.get(slug="sunitinib")
+    template = build_publication(sunitinib)
+    therapies = Therapy.objects.bulk_create(
+        Therapy(generic_name=f"testinib{n:04d}", slug=f"testinib{n:04d}", summary="A drug.")
+        for n in range(start, start + count)
+    )
+    effects = list(SideEffect.objects.all())
+    TherapySideEffect.objects.bulk_create(
+        TherapySideEffect(therapy=t, side_effect=effects[n % len(effects)])
+        for n, t in enumerate(therapies)
+    )
+    content_type = ContentType.objects.get_for_model(Therapy)
+    reviews = PageReview.objects.bulk_create(
+        PageReview(
+            content_type=content_type,
+            object_id=t.pk,
+            reviewed_on=datetime.date(2024, 1, 1),
+            next_review_due=datetime.date(2027, 1, 1),
+        )
+        for t in therapies
+    )
+    pages = PublishedPage.objects.bulk_create(
+        PublishedPage(
+            kind="therapy",
+            object_id=t.pk,
+            slug=t.slug,
+            title=t.generic_name,
+            sort_name=t.generic_name,
+            search_text=t.generic_name,
+            document={**template.document, "generic_name": t.generic_name},
+            review=review,
+            published_at="2026-01-01T00:00:00Z",
+        )
+        for t, review in zip(therapies, reviews, strict=True)
+    )
+    PublishedFacet.objects.bulk_create(
+        PublishedFacet(page=page, name=name, value=value, label=label)
+        for page in pages
+        for name, value, label in template.facets
+    )
+
+
+PUBLIC = [
+    "/",
+    "/topics/targeted-therapies-soft-tissue-sarcoma/",
+    "/therapies/",
+    "/therapies/?condition=gastrointestinal-stromal-tumour&form=tablets",
+    "/therapies/?q=tinib",
+    "/therapies/?page=2",
+    "/therapies/sunitinib/",
+    "/side-effects/tiredness/",
+    "/glossary/",
+    "/sitemap.xml",
+    "/feed/",
+]
+
+
+def queries_for(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(queries)
+
+
+def counts(client, urls) -> dict[str, int]:
+    return {url: queries_for(client, url) for url in urls}
+
+
+def grown(small: dict[str, int], large: dict[str, int]) -> dict[str, tuple[int, int]]:
+    """The pages that took more queries with more content."""
+    return {url: (small[url], large[url]) for url in small if large[url] > small[url]}
+
+
+def test_public_pages_take_constant_queries(seed, client):
+    add_therapies(10, 0)
+    small = counts(client, PUBLIC)
+    add_therapies(490, 10)
+    assert grown(small, counts(client, PUBLIC)) == {}
+    assert max(small.values()) <= 6, small
+
+
+@pytest.fixture
+def admin_urls(seed):
+    sunitinib = Therapy.objects.get(slug="sunitinib")
+    base = f"/admin/therapies/therapy/{sunitinib.pk}"
+    from reviews.versions import versions_of
+
+    revision = versions_of(sunitinib).last().revision_id
+    return [
+        "/admin/",
+        "/admin/therapies/therapy/",
+        "/admin/therapies/therapy/?q=tinib",
+        f"{base}/change/",
+        f"{base}/history/",
+        f"{base}/compare/?older={revision}&newer={revision}",
+        "/admin/therapies/sideeffect/",
+        "/admin/therapies/publishedpage/",
+        "/admin/therapies/feedback/",
+        "/admin/reviews/pagereview/",
+        "/admin/reviews/auditevent/",
+        "/admin/reviews/publication/",
+        "/admin/reviews/reviewrequest/",
+        "/admin/reviews/reviewrequest/queue/",
+    ]
+
+
+def test_admin_pages_take_constant_queries(admin_urls, admin_client):
+    add_therapies(10, 0)
+    small = counts(admin_client, admin_urls)
+    add_therapies(490, 10)
+    assert grown(small, counts(admin_client, admin_urls)) == {}
