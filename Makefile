@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 
-.PHONY: help run test lint format check-python clean
+.PHONY: help run serve test lint format check-python clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -38,6 +38,11 @@ run: $(VENV)/.runtime-installed ## Set up, load the seed content and demo accoun
 	DJANGO_DEBUG=1 $(PY) manage.py load_seed_content
 	DJANGO_DEBUG=1 $(PY) manage.py create_demo_accounts
 	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+serve: $(VENV)/.runtime-installed ## Serve as in production: gunicorn (gunicorn.conf.py), static files collected
+	$(PY) manage.py collectstatic --no-input -v0
+	$(PY) manage.py migrate --no-input
+	$(BIN)/gunicorn -c gunicorn.conf.py
 
 test: $(VENV)/.dev-installed node_modules/.installed ## Lint, then run the whole test suite
 	$(BIN)/ruff check .

@@ -84,3 +84,31 @@ def test_the_makefile_finds_a_new_enough_python():
     )
     assert result.returncode == 0
     assert result.stdout.strip() == sys.executable
+
+
+def test_the_production_server_configuration_loads(tmp_path):
+    gunicorn = Path(sys.executable).parent / "gunicorn"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "sarcomainfo.settings",
+        "DJANGO_SECRET_KEY": "x" * 50,
+        "ALLOWED_HOSTS": "example.org",
+        "DJANGO_DEBUG": "0",
+        "WEB_CONCURRENCY": "3",
+    }
+    result = subprocess.run(
+        [str(gunicorn), "-c", "gunicorn.conf.py", "--check-config", "--print-config"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    config = {
+        key.strip(): value.strip()
+        for key, _, value in (line.partition("=") for line in result.stdout.splitlines())
+    }
+    assert config["workers"] == "3"
+    assert config["wsgi_app"] == "sarcomainfo.wsgi:application"
+    assert config["timeout"] == "30"
