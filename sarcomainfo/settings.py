@@ -134,6 +134,8 @@ REVIEW_CYCLE_MONTHS = int(os.environ.get("REVIEW_CYCLE_MONTHS", "36"))
 
 # Therapies per page on the public list.
 THERAPIES_PER_PAGE = 20
+# The home page names every drug up to this many; past it, it shows a letter index.
+HOME_A_TO_Z_LIMIT = 100
 
 # Who must approve a change before the senior medical editor's final approval publishes it.
 REQUIRED_SIGN_OFFS = env_list("REQUIRED_SIGN_OFFS", "clinical_reviewer,lay_reviewer")

@@ -22,6 +22,12 @@ class TherapyFilter(django_filters.FilterSet):
     drug_class = django_filters.ChoiceFilter(label="Drug class", method="facet")
     form = django_filters.ChoiceFilter(label="How it is taken", method="facet")
     nhs = django_filters.ChoiceFilter(label="NHS availability", method="facet")
+    letter = django_filters.ChoiceFilter(
+        label="First letter",
+        choices=[(c, c) for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"],
+        method="starting_with",
+        empty_label="Any",
+    )
 
     facet_of_filter = {
         "condition": Facet.CONDITION,
@@ -32,7 +38,7 @@ class TherapyFilter(django_filters.FilterSet):
 
     class Meta:
         model = PublishedPage
-        fields = ["q", "condition", "drug_class", "form", "nhs"]
+        fields = ["q", "condition", "drug_class", "form", "nhs", "letter"]
 
     def __init__(self, data=None, queryset=None, **kwargs):
         super().__init__(data, queryset=queryset or PublishedPage.objects.therapies(), **kwargs)
@@ -48,6 +54,9 @@ class TherapyFilter(django_filters.FilterSet):
         for filter_name, facet in self.facet_of_filter.items():
             self.filters[filter_name].extra["choices"] = choices[facet]
             self.filters[filter_name].extra["empty_label"] = "Any"
+
+    def starting_with(self, queryset, name, value):
+        return queryset.filter(sort_name__startswith=value.casefold())
 
     def search(self, queryset, name, value):
         return queryset.matching(value)

@@ -69,19 +69,36 @@ def side_effect_label(side_effect: SideEffect) -> str:
     return str(side_effect)
 
 
-def build_therapy(therapy: Therapy) -> PageSnapshot:
-    therapy = (
-        Therapy.objects.select_related("drug_class")
-        .prefetch_related(
-            "brand_names",
-            "dosage_forms",
-            "references",
-            "availability",
-            Prefetch("indications", Indication.objects.select_related("condition")),
-            Prefetch("side_effect_links", TherapySideEffect.objects.select_related("side_effect")),
-        )
-        .get(pk=therapy.pk)
+def therapies_for_snapshots():
+    """Therapies with everything their snapshot needs fetched in a few queries."""
+    return Therapy.objects.select_related("drug_class").prefetch_related(
+        "brand_names",
+        "dosage_forms",
+        "references",
+        "availability",
+        Prefetch("indications", Indication.objects.select_related("condition")),
+        Prefetch("side_effect_links", TherapySideEffect.objects.select_related("side_effect")),
     )
+
+
+def approved_side_effect_names(side_effect_ids) -> dict[int, tuple[str, str]]:
+    """Side effect id → (slug, name) as its own page was approved."""
+    return {
+        object_id: (slug, title)
+        for object_id, slug, title in PublishedPage.objects.side_effects()
+        .filter(object_id__in=side_effect_ids)
+        .values_list("object_id", "slug", "title")
+    }
+
+
+def build_therapy(therapy: Therapy) -> PageSnapshot:
+    therapy = therapies_for_snapshots().get(pk=therapy.pk)
+    ids = [link.side_effect_id for link in therapy.side_effect_links.all()]
+    return therapy_snapshot(therapy, approved_side_effect_names(ids))
+
+
+def therapy_snapshot(therapy: Therapy, approved: dict[int, tuple[str, str]]) -> PageSnapshot:
+    """The snapshot of a therapy fetched by `therapies_for_snapshots()`."""
     brand_names = [brand.name for brand in therapy.brand_names.all()]
     conditions: dict[str, dict] = {}
     for indication in therapy.indications.all():
@@ -100,12 +117,6 @@ def build_therapy(therapy: Therapy) -> PageSnapshot:
     # A side effect with a page of its own is named as that page was approved, so a draft
     # rename of the side effect cannot reach readers through the therapy page.
     links = therapy.side_effect_links.all()
-    approved = {
-        object_id: (slug, title)
-        for object_id, slug, title in PublishedPage.objects.side_effects()
-        .filter(object_id__in=[link.side_effect_id for link in links])
-        .values_list("object_id", "slug", "title")
-    }
     side_effects = [
         {
             "slug": approved.get(link.side_effect_id, (link.side_effect.slug,))[0],

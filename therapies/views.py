@@ -2,6 +2,7 @@ from itertools import groupby
 
 from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db.models.functions import Substr, Upper
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,15 +19,29 @@ from therapies.ratelimit import allow
 
 
 def home(request):
-    therapies = PublishedPage.objects.therapies().only("kind", "slug", "title", "document")
-    a_to_z = [
-        (letter, list(pages))
-        for letter, pages in groupby(therapies, key=lambda page: page.title[:1].upper())
-    ]
+    therapies = PublishedPage.objects.therapies()
+    # Every drug by name while the list is short; past that, a letter index to the list.
+    names = list(
+        therapies.only("kind", "slug", "title", "document")[: settings.HOME_A_TO_Z_LIMIT + 1]
+    )
+    if len(names) <= settings.HOME_A_TO_Z_LIMIT:
+        a_to_z = [
+            (letter, list(pages))
+            for letter, pages in groupby(names, key=lambda page: page.title[:1].upper())
+        ]
+        letters = []
+    else:
+        a_to_z = []
+        letters = (
+            therapies.annotate(letter=Upper(Substr("sort_name", 1, 1)))
+            .values_list("letter", flat=True)
+            .distinct()
+            .order_by("letter")
+        )
     return render(
         request,
         "therapies/home.html",
-        {"topics": PublishedPage.objects.topics(), "a_to_z": a_to_z},
+        {"topics": PublishedPage.objects.topics(), "a_to_z": a_to_z, "letters": letters},
     )
 
 
