@@ -10,7 +10,6 @@ from reversion.models import Revision
 from reviews import services
 from reviews.compare import compare, compare_publications
 from reviews.forms import CommentForm, ReferenceCheckForm, ResolveCommentForm, SignOffForm
-from reviews.history import published_revision_id
 from reviews.models import (
     ROLE_PERMISSIONS,
     AuditEvent,
@@ -24,7 +23,7 @@ from reviews.models import (
 )
 from reviews.production import production_record
 from reviews.versions import latest_revision, revision_numbers
-from therapies.models import PublishedPage, Reference
+from therapies.models import Reference
 
 
 @admin.register(Reviewer)
@@ -135,13 +134,13 @@ def comparison_with_published(request: ReviewRequest):
 
 def published_document(item) -> dict | None:
     """What readers see of the page now, in the form a review request freezes."""
-    page = PublishedPage.objects.filter(kind=item.page_kind, object_id=item.pk).first()
+    page = services.published_page_of(item)
     return {"document": page.document} if page else None
 
 
 def published_revision(item):
-    revision_id = published_revision_id(item)
-    return Revision.objects.filter(pk=revision_id).first() if revision_id else None
+    page = services.published_page_of(item)
+    return page.revision if page else None
 
 
 def references_to_check(review_request: ReviewRequest) -> list[dict]:

@@ -15,6 +15,7 @@ from django.db import models
 from django.utils import timezone
 
 from reviews.dates import add_months
+from reviews.models.items import ItemQuerySet
 from reviews.models.reviewers import Reviewer
 
 CYCLE_LIMITS = [
@@ -46,10 +47,7 @@ class ReviewPolicy(models.Model):
         return policy
 
 
-class PageReviewQuerySet(models.QuerySet):
-    def for_item(self, item: models.Model) -> "PageReviewQuerySet":
-        return self.filter(content_type=ContentType.objects.get_for_model(item), object_id=item.pk)
-
+class PageReviewQuerySet(ItemQuerySet):
     def due_for_review(self, *, on: datetime.date) -> "PageReviewQuerySet":
         return self.filter(next_review_due__lte=on)
 

@@ -7,16 +7,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from reversion.models import Revision
 
+from reviews.models.items import ItemQuerySet
 from reviews.models.reviewers import EditorialRole
 
 
 class WorkflowError(Exception):
     """An action the workflow does not allow, with a message for the person who tried it."""
-
-
-class ItemQuerySet(models.QuerySet):
-    def for_item(self, item: models.Model):
-        return self.filter(content_type=ContentType.objects.get_for_model(item), object_id=item.pk)
 
 
 class ReviewRequest(models.Model):

@@ -7,7 +7,7 @@ from reversion.models import Version
 from reviews.compare import word_diff
 from reviews.models import AuditEvent, ReviewRequest, WorkflowError
 from reviews.versions import versions_of
-from tests.admin_forms import form_errors, open_form, post_form, save
+from tests.admin_forms import form_data, form_errors, open_form, post_form, save
 from tests.reviews.test_workflow import CHANGE, approve_all, edit_summary, reader_sees, submit
 from therapies.models import BrandName, Indication, PublishedPage, Therapy
 
@@ -208,16 +208,10 @@ def test_a_conflicting_save_is_refused_and_the_other_change_survives(imatinib, a
     imatinib.refresh_from_db()
     assert imatinib.summary == "Editor one's words."
     # Having seen the other change, editor two can choose to save again.
-    retry = post_form(second, url, open_form_from(html), change_summary="Two, after checking")
+    retry = post_form(second, url, form_data(html), change_summary="Two, after checking")
     assert retry.status_code == 302, form_errors(retry)
     imatinib.refresh_from_db()
     assert imatinib.summary == "Editor two's words."
-
-
-def open_form_from(html):
-    from tests.admin_forms import form_data
-
-    return form_data(html)
 
 
 def test_the_audit_trail_records_every_action(imatinib, as_user, people):
