@@ -35,7 +35,7 @@ from reviews.versions import (
     revision_numbers,
     versions_of,
 )
-from therapies.models import PAGE_MODELS, PublishedPage, WithdrawnPage
+from therapies.models import PAGE_MODELS, PublishedPage, SiteEdition, WithdrawnPage
 from therapies.publishing import PageSnapshot, build_publication, publish
 
 Action = AuditEvent.Action
@@ -580,4 +580,5 @@ def set_default_review_cycle(*, months: int, user) -> int:
     for review in following:
         review.next_review_due = add_months(review.reviewed_on, months)
     PageReview.objects.bulk_update(following, ["next_review_due"], batch_size=500)
+    SiteEdition.objects.advance()  # bulk_update sends no signals; readers see the new dates
     return len(following)

@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    # Full-text search and its index, on PostgreSQL; harmless on SQLite.
+    "django.contrib.postgres",
     "django_filters",
     "reversion",
     "reviews",
@@ -56,6 +58,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Early, so a cached public page skips sessions, CSRF and authentication.
+    "therapies.page_cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -131,6 +135,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # How long a page may go between reviews before it is due again (PIF TICK: at most 3 years).
 REVIEW_CYCLE_MONTHS = int(os.environ.get("REVIEW_CYCLE_MONTHS", "36"))
+
+# Public pages are cached whole until the next publication (therapies/page_cache.py). How long
+# browsers and CDNs may reuse one without asking again: 0, so they check its ETag each time and
+# a publication reaches every reader at once. Raise it only with a CDN you can purge.
+PUBLIC_PAGE_MAX_AGE = int(os.environ.get("PUBLIC_PAGE_MAX_AGE", "0"))
+# How long an unread cached page is kept; a new edition makes it unreachable before that.
+PUBLIC_PAGE_CACHE_SECONDS = 24 * 60 * 60
 
 # Therapies per page on the public list.
 THERAPIES_PER_PAGE = 20

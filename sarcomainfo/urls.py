@@ -2,13 +2,14 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from therapies.page_cache import public_page
 from therapies.sitemaps import GlossarySitemap, PublishedPageSitemap
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path(
         "sitemap.xml",
-        sitemap,
+        public_page(sitemap),
         {"sitemaps": {"pages": PublishedPageSitemap, "glossary": GlossarySitemap}},
         name="sitemap",
     ),

@@ -20,6 +20,14 @@ from therapies.publishing import build_publication, publish
 from therapies.seed_loader import load_seed_content
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with nothing cached: no page or rate count from another test."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def seed(db):
     """The seed page's content, loaded and published as `make run` does."""

@@ -11,6 +11,7 @@ from django.utils import timezone
 from reversion.models import Revision, Version
 
 from reviews.models import PageReview, Publication
+from therapies.editions import one_new_edition
 from therapies.models import (
     Availability,
     BrandName,
@@ -179,6 +180,11 @@ def record_revisions(therapies: list[Therapy]) -> dict[int, Revision]:
 
 
 def publish_all(therapies: list[Therapy], revisions: dict[int, Revision]) -> None:
+    with one_new_edition():
+        publish_batches(therapies, revisions)
+
+
+def publish_batches(therapies: list[Therapy], revisions: dict[int, Revision]) -> None:
     """Review dates, published pages, facets and publication records, in bulk."""
     content_type = ContentType.objects.get_for_model(Therapy)
     today = timezone.localdate()
@@ -242,8 +248,14 @@ def publish_all(therapies: list[Therapy], revisions: dict[int, Revision]) -> Non
         )
 
 
+@transaction.atomic
 def remove_generated() -> int:
     """Take every generated therapy off the site and out of the database."""
+    with one_new_edition():
+        return remove_generated_rows()
+
+
+def remove_generated_rows() -> int:
     therapies = Therapy.objects.filter(slug__startswith=PREFIX)
     ids = list(therapies.values_list("pk", flat=True))
     content_type = ContentType.objects.get_for_model(Therapy)

@@ -13,7 +13,7 @@ class TherapyFilter(django_filters.FilterSet):
     `ignored` says which, so the page can tell the reader."""
 
     q = django_filters.CharFilter(
-        label="Drug name, brand or condition",
+        label="Drug name, brand, condition or side effect",
         method="search",
         max_length=100,
         widget=forms.TextInput(attrs={"type": "search"}),

@@ -164,8 +164,13 @@ def therapy_snapshot(therapy: Therapy, approved: dict[int, tuple[str, str]]) -> 
     }
     if drug_class:
         facets.add((PublishedFacet.Name.DRUG_CLASS, drug_class.slug, str(drug_class)))
-    # Readers find a drug by its generic name, a brand name or what it treats.
-    searchable = [therapy.generic_name, *brand_names, *(c["name"] for c in conditions.values())]
+    # Readers find a drug by its generic name, a brand name, what it treats or what it causes.
+    searchable = [
+        therapy.generic_name,
+        *brand_names,
+        *(c["name"] for c in conditions.values()),
+        *(s["name"] for s in side_effects),
+    ]
     return PageSnapshot(
         kind=PageKind.THERAPY,
         object_id=therapy.pk,

@@ -2,19 +2,26 @@ from django.urls import path
 
 from therapies import views
 from therapies.feeds import LatestChangesFeed
+from therapies.page_cache import public_page
 
 app_name = "therapies"
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("topics/<slug:slug>/", views.TopicDetailView.as_view(), name="topic_detail"),
-    path("therapies/", views.therapy_list, name="therapy_list"),
-    path("therapies/<slug:slug>/", views.TherapyDetailView.as_view(), name="therapy_detail"),
+    path("", public_page(views.home), name="home"),
+    path("topics/<slug:slug>/", public_page(views.TopicDetailView.as_view()), name="topic_detail"),
+    path("therapies/", public_page(views.therapy_list), name="therapy_list"),
     path(
-        "side-effects/<slug:slug>/", views.SideEffectDetailView.as_view(), name="side_effect_detail"
+        "therapies/<slug:slug>/",
+        public_page(views.TherapyDetailView.as_view()),
+        name="therapy_detail",
     ),
-    path("glossary/", views.glossary, name="glossary"),
-    path("feed/", LatestChangesFeed(), name="feed"),
+    path(
+        "side-effects/<slug:slug>/",
+        public_page(views.SideEffectDetailView.as_view()),
+        name="side_effect_detail",
+    ),
+    path("glossary/", public_page(views.glossary), name="glossary"),
+    path("feed/", public_page(LatestChangesFeed()), name="feed"),
     path("feedback/thanks/", views.feedback_thanks, name="feedback_thanks"),
     path("feedback/<slug:kind>/<slug:slug>/", views.feedback, name="feedback"),
 ]

@@ -7,7 +7,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 from django.views.generic import DetailView
 
 from therapies import jsonld
@@ -88,9 +88,7 @@ class PublishedPageView(DetailView):
         return PublishedPage.objects.filter(kind=self.kind).with_review()
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            glossary=Glossary.published(), feedback_form=FeedbackForm(), **kwargs
-        )
+        return super().get_context_data(glossary=Glossary.published(), **kwargs)
 
     def get(self, request, *args, **kwargs):
         try:
@@ -183,11 +181,16 @@ def glossary(request):
     )
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def feedback(request, kind, slug):
     page = get_object_or_404(
         PublishedPage.objects.exclude(kind=PageKind.GLOSSARY_TERM), kind=kind, slug=slug
     )
+    if request.method != "POST":
+        # The reader's Yes or No from the page, ready to send with a comment if they wish.
+        answer = request.GET.get("helpful")
+        form = FeedbackForm(initial={"helpful": answer if answer in ("yes", "no") else None})
+        return render(request, "therapies/feedback.html", {"page": page, "form": form})
     form = FeedbackForm(request.POST)
     allowed = allow(
         request,
@@ -197,7 +200,7 @@ def feedback(request, kind, slug):
     )
     if not allowed or not form.is_valid():
         # Shown again with what the reader typed, and why it was not sent.
-        context = {"page": page, "form": form, "limited": not allowed}
+        context = {"page": page, "form": form, "refused": True, "limited": not allowed}
         return render(
             request, "therapies/feedback.html", context, status=429 if not allowed else 400
         )

@@ -25,6 +25,7 @@ PUBLIC_PAGES = {
     "glossary": "/glossary/",
     "not-found": "/no-such-page/",
     "withdrawn": "/side-effects/thyroid-changes/",
+    "feedback": "/feedback/therapy/sunitinib/?helpful=no",
     "feedback-thanks": "/feedback/thanks/?from=/therapies/sunitinib/",
 }
 

@@ -20,7 +20,7 @@ def axe_problems(page) -> str:
 
 def feedback_error_page(page, site):
     """The page a reader gets when they send feedback without answering."""
-    page.goto(site + "/therapies/sunitinib/")
+    page.goto(site + "/feedback/therapy/sunitinib/")
     page.get_by_label("Tell us more (optional)").fill("Hard to follow.")
     # The browser asks for an answer first; a browser that does not is answered by the server.
     page.evaluate("document.querySelector('.feedback form').noValidate = true")
@@ -123,10 +123,10 @@ def test_the_print_view_keeps_the_review_box_and_shows_link_addresses(site, brow
 def test_a_reader_finds_reads_and_answers_by_keyboard_and_mouse(site, browser):
     page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
     page.goto(site + "/")
-    page.get_by_label("Drug name, brand or condition").fill("Sutent")
+    page.get_by_label("Drug name, brand, condition or side effect").fill("Sutent")
     page.get_by_role("button", name="Search").click()
     expect(page.get_by_role("heading", name="1 drug found")).to_be_visible()
-    page.get_by_label("Drug name, brand or condition").fill("")
+    page.get_by_label("Drug name, brand, condition or side effect").fill("")
     page.get_by_label("Condition", exact=True).select_option(
         label="gastrointestinal stromal tumour (GIST)"
     )
@@ -147,8 +147,10 @@ def test_a_reader_finds_reads_and_answers_by_keyboard_and_mouse(site, browser):
     slug = term.get_attribute("href").removeprefix("#")
     page.keyboard.press("Enter")
     expect(page.locator(f"#{slug}")).to_be_in_viewport()
-    # Feedback.
-    page.get_by_label("Yes").check()
+    # Feedback: the answer on the page, then a comment on the next.
+    page.get_by_role("button", name="Yes").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Tell us about this page")
+    expect(page.get_by_label("Yes")).to_be_checked()
     page.get_by_label("Tell us more (optional)").fill("Clear and kind.")
     page.get_by_role("button", name="Send").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Thank you for your feedback")

@@ -23,7 +23,7 @@ def reader(browser):
 
 def test_reader_finds_a_drug_by_its_brand_name_without_javascript(site, reader):
     reader.goto(site + "/")
-    reader.get_by_label("Drug name, brand or condition").fill("Glivec")
+    reader.get_by_label("Drug name, brand, condition or side effect").fill("Glivec")
     reader.get_by_role("button", name="Search").click()
     reader.wait_for_url("**/therapies/?q=Glivec")
     assert reader.get_by_role("heading", name="1 drug found").is_visible()

@@ -8,13 +8,6 @@ from therapies.models import Feedback, PublishedPage
 URL = "/feedback/therapy/imatinib/"
 
 
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    from django.core.cache import cache
-
-    cache.clear()
-
-
 def test_a_reader_says_a_page_helped_and_is_thanked(seed, client):
     page = PublishedPage.objects.get(slug="imatinib")
     form = client.get("/therapies/imatinib/").content.decode()

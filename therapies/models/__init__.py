@@ -20,7 +20,13 @@ from therapies.models.content import (
     WhereTaken,
 )
 from therapies.models.feedback import Feedback
-from therapies.models.published import PageKind, PublishedFacet, PublishedPage, WithdrawnPage
+from therapies.models.published import (
+    PageKind,
+    PublishedFacet,
+    PublishedPage,
+    SiteEdition,
+    WithdrawnPage,
+)
 from therapies.models.reading import ReadingLevel
 
 # The models whose rows are public pages, by the kind of page they make.
@@ -54,6 +60,7 @@ __all__ = [
     "ReadingLevel",
     "Reference",
     "SideEffect",
+    "SiteEdition",
     "Therapy",
     "TherapySideEffect",
     "Topic",

@@ -4,8 +4,14 @@ Public views read only these tables (and the review record each page points to),
 working rows, so an edit saved after publication cannot reach readers by any route.
 """
 
-from django.db import models
+import datetime
+import uuid
+
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db import connections, models
 from django.urls import reverse
+from django.utils import timezone
 
 
 class PageKind(models.TextChoices):
@@ -39,7 +45,30 @@ class PublishedPageQuerySet(models.QuerySet):
         return self.filter(facets__name=name, facets__value=value)
 
     def matching(self, text: str):
-        return self.filter(search_text__contains=search_key(text))
+        """Pages whose names, brands, conditions or side effects match what the reader typed.
+
+        On PostgreSQL: full-text search over the GIN index, each word matching as a word or the
+        start of one ("imatin" finds imatinib, "tumours" finds tumour), best matches first.
+        Elsewhere (SQLite, in development): the words as typed, anywhere in the text.
+        """
+        key = search_key(text)
+        if not key:
+            return self
+        if connections[self.db].vendor != "postgresql":
+            return self.filter(search_text__contains=key)
+        # search_key leaves only letters, digits and spaces: nothing tsquery could misread.
+        query = SearchQuery(
+            " & ".join(f"{word}:*" for word in key.split()), search_type="raw", config="english"
+        )
+        return (
+            self.annotate(search=SEARCH_VECTOR, rank=SearchRank(SEARCH_VECTOR, query))
+            .filter(search=query)
+            .order_by("-rank", "sort_name")
+        )
+
+
+# What the search index holds; queries must use this very expression to use the index.
+SEARCH_VECTOR = SearchVector("search_text", config="english")
 
 
 def search_key(text: str) -> str:
@@ -80,6 +109,7 @@ class PublishedPage(models.Model):
 
     class Meta:
         ordering = ["sort_name"]
+        indexes = [GinIndex(SEARCH_VECTOR, name="published_page_search")]
         constraints = [
             models.UniqueConstraint(fields=["kind", "object_id"], name="one_publication_per_item"),
             models.UniqueConstraint(fields=["kind", "slug"], name="unique_public_url"),
@@ -142,3 +172,41 @@ class WithdrawnPage(models.Model):
 
     def __str__(self):
         return f"{self.title} (withdrawn)"
+
+
+# When the site had no edition yet.
+EPOCH = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
+
+
+class SiteEditionManager(models.Manager):
+    ROW = 1
+
+    def current(self) -> "SiteEdition":
+        """The edition readers are on now. One indexed read: every public request makes it."""
+        edition = self.filter(pk=self.ROW).first()
+        return edition or SiteEdition(pk=self.ROW, token="first", changed_at=EPOCH)
+
+    def advance(self) -> None:
+        """Start a new edition. Call it inside the transaction that changes what readers see,
+        so the new edition and the change become visible together."""
+        changes = {"token": uuid.uuid4().hex, "changed_at": timezone.now()}
+        if not self.filter(pk=self.ROW).update(**changes):
+            self.update_or_create(pk=self.ROW, defaults=changes)
+
+
+class SiteEdition(models.Model):
+    """Which edition of the public site is current: one row, given a new random token whenever
+    anything readers see changes (a publication, a withdrawal, a review date, an approver).
+
+    Cached public pages are filed under the token they were made from. A random token rather
+    than a counter, so a rolled-back change or a restored backup can never bring back an old
+    edition's number with new content behind it.
+    """
+
+    token = models.CharField(max_length=32)
+    changed_at = models.DateTimeField()
+
+    objects = SiteEditionManager()
+
+    def __str__(self):
+        return f"edition {self.token} of {self.changed_at:%Y-%m-%d %H:%M:%S}"
