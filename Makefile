@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 
-.PHONY: help run serve test lint format check-python clean
+.PHONY: help run serve test bench lint format check-python clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -48,6 +48,9 @@ test: $(VENV)/.dev-installed node_modules/.installed ## Lint, then run the whole
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
+
+bench: $(VENV)/.runtime-installed ## Measure the public pages against a static file (PostgreSQL, wrk; see benchmarks/)
+	$(PY) benchmarks/bench.py
 
 lint: $(VENV)/.dev-installed ## Check style with ruff
 	$(BIN)/ruff check .

@@ -142,6 +142,12 @@ REVIEW_CYCLE_MONTHS = int(os.environ.get("REVIEW_CYCLE_MONTHS", "36"))
 PUBLIC_PAGE_MAX_AGE = int(os.environ.get("PUBLIC_PAGE_MAX_AGE", "0"))
 # How long an unread cached page is kept; a new edition makes it unreachable before that.
 PUBLIC_PAGE_CACHE_SECONDS = 24 * 60 * 60
+# How long each process may go on using the edition it last read before reading it again. A
+# change to what readers see holds its own request this long after committing, so that when it
+# returns every instance has the new edition. 0: read it on every request, and never wait.
+PUBLIC_PAGE_EDITION_CHECK_SECONDS = float(os.environ.get("PUBLIC_PAGE_EDITION_CHECK_SECONDS", "1"))
+# How many pages each process also keeps in its own memory (about 10 KB each).
+PUBLIC_PAGE_LOCAL_ENTRIES = int(os.environ.get("PUBLIC_PAGE_LOCAL_ENTRIES", "1000"))
 
 # Therapies per page on the public list.
 THERAPIES_PER_PAGE = 20

@@ -16,6 +16,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+# Tests publish inside transactions that never commit, so nothing would wait: read the site's
+# edition on every request instead. tests/test_two_instances.py tests the waiting.
+PUBLIC_PAGE_EDITION_CHECK_SECONDS = 0
 # Serve static files from the finders, as in development: no collectstatic before tests.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True

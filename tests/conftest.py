@@ -25,7 +25,14 @@ def empty_cache():
     """Each test starts with nothing cached: no page or rate count from another test."""
     from django.core.cache import cache
 
+    from therapies.editions import edition_clock
+    from therapies.filters import published_choices
+    from therapies.page_cache import local_pages
+
     cache.clear()
+    local_pages.clear()
+    edition_clock.forget()
+    published_choices.cache_clear()
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
+from django.test import override_settings
 
 from reviews.services import withdraw
 from therapies.models import PublishedPage, Therapy
@@ -58,6 +59,7 @@ class Instance:
             "GUNICORN_BIND": f"127.0.0.1:{self.port}",
             "WEB_CONCURRENCY": "1",
             "GUNICORN_ACCESS_LOG": "/dev/null",
+            "PUBLIC_PAGE_EDITION_CHECK_SECONDS": "1",
         }
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"],
@@ -110,6 +112,9 @@ def two_instances(request, transactional_db):
         instance.stop()
 
 
+# As in production: each instance reads the edition at most once a second, and a change waits
+# that second before it returns.
+@override_settings(PUBLIC_PAGE_EDITION_CHECK_SECONDS=1)
 def test_a_publication_and_a_withdrawal_reach_both_instances_at_once(two_instances):
     shared, (a, b) = two_instances
     assert a.get(PAGE)[:2] == (200, "miss")

@@ -160,6 +160,14 @@ def record_revisions(therapies: list[Therapy]) -> dict[int, Revision]:
         [Revision(date_created=now, comment="Generated: reviewed version.") for _ in therapies],
         batch_size=BATCH,
     )
+    # Serialised once per therapy, with its many-to-many rows fetched together.
+    serialized = {}
+    for start in range(0, len(therapies), BATCH):
+        ids = [therapy.pk for therapy in therapies[start : start + BATCH]]
+        for therapy in Therapy.objects.filter(pk__in=ids).prefetch_related(
+            "dosage_forms", "references"
+        ):
+            serialized[therapy.pk] = serializers.serialize("json", [therapy])
     Version.objects.bulk_create(
         [
             Version(
@@ -168,7 +176,7 @@ def record_revisions(therapies: list[Therapy]) -> dict[int, Revision]:
                 content_type=content_type,
                 db="default",
                 format="json",
-                serialized_data=serializers.serialize("json", [therapy]),
+                serialized_data=serialized[therapy.pk],
                 object_repr=therapy.generic_name,
             )
             for therapy, draft, final in zip(therapies, drafts, published, strict=True)

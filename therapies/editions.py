@@ -6,8 +6,10 @@ the seed loader). Bulk operations send no signals: the code that runs them calls
 """
 
 import threading
+import time
 from contextlib import contextmanager
 
+from django.conf import settings
 from django.db.models.signals import post_delete, post_save
 
 from therapies.models import SiteEdition
@@ -47,3 +49,27 @@ def connect():
     for model in SHOWN_TO_READERS:
         post_save.connect(new_edition, sender=model, dispatch_uid=f"edition-save-{model}")
         post_delete.connect(new_edition, sender=model, dispatch_uid=f"edition-delete-{model}")
+
+
+class EditionClock:
+    """The edition this process last read, used for at most PUBLIC_PAGE_EDITION_CHECK_SECONDS.
+    Changes wait that long after committing (`wait_for_every_instance`), so a reader never
+    gets a page older than the last change that has returned."""
+
+    def __init__(self):
+        self.last = ("", float("-inf"))  # one tuple, swapped whole: safe between threads
+
+    def token(self) -> str:
+        token, read_at = self.last
+        now = time.monotonic()
+        if now - read_at >= settings.PUBLIC_PAGE_EDITION_CHECK_SECONDS:
+            # Timed from before the read: the token is at least as new as that moment.
+            token = SiteEdition.objects.current_token()
+            self.last = (token, now)
+        return token
+
+    def forget(self) -> None:
+        self.last = ("", float("-inf"))
+
+
+edition_clock = EditionClock()

@@ -1,18 +1,24 @@
 """Public pages kept whole, ready to send, and dropped the moment anything readers see changes.
 
 A public page is the same for every reader until someone publishes, so it is rendered once per
-edition of the site (see `SiteEdition`) and then sent from the cache. Each request reads the
-current edition from the database, so the first request after a publication commits, on any
-instance, gets a page built from the new state: invalidation is exact, with no timers.
+edition of the site (see `SiteEdition`) and then sent from memory. Every change to what readers
+see starts a new edition in the same transaction. Each process reads the current edition at
+most once a second (PUBLIC_PAGE_EDITION_CHECK_SECONDS), and each change holds its own request
+for that second after committing: so once a publication or withdrawal has returned, the very
+next request on any instance is answered from the new edition. Exact, and readers' requests
+cost no database query.
 
-The middleware sits just after WhiteNoise, before sessions, CSRF and authentication, so a cached
-page costs one small query and one cache read. Only views wrapped in `public_page` are cached,
-and only answers that set no cookie: anything per reader (the feedback form's CSRF token,
-messages) lives on pages that are not cached.
+The middleware sits just after WhiteNoise, before sessions, CSRF and authentication. A cached
+page is looked up in this process's memory, then in the shared cache (Redis, which another
+instance may have filled), and only then rendered. Only views wrapped in `public_page` are
+cached, and only answers that set no cookie: anything per reader (the feedback form's CSRF
+token, messages) lives on pages that are not cached.
 """
 
 import hashlib
 import logging
+import threading
+from collections import OrderedDict
 from functools import wraps
 
 from django.conf import settings
@@ -22,6 +28,7 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 
+from therapies.editions import edition_clock
 from therapies.models import SiteEdition
 
 logger = logging.getLogger(__name__)
@@ -53,35 +60,82 @@ def public_page(view):
 
 
 class CachedPage:
+    """A page's bytes and headers, ready to send again; made once per edition and address."""
+
     def __init__(self, response: HttpResponse, edition: SiteEdition):
         self.status = response.status_code
-        self.headers = [(k, v) for k, v in response.items() if k.lower() not in NOT_REPLAYED]
         self.body = response.content
         self.etag = f'"{hashlib.sha256(self.body).hexdigest()[:32]}"'
         # Pages change when the site does, and at midnight (a review can fall due).
         midnight = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
         self.last_modified = int(max(edition.changed_at, midnight).timestamp())
+        headers = HttpResponse()
+        for header, value in response.items():
+            if header.lower() not in NOT_REPLAYED:
+                headers[header] = value
+        headers["ETag"] = self.etag
+        headers["Last-Modified"] = http_date(self.last_modified)
+        patch_cache_control(headers, public=True, max_age=settings.PUBLIC_PAGE_MAX_AGE)
+        if not settings.PUBLIC_PAGE_MAX_AGE:
+            patch_cache_control(headers, must_revalidate=True)
+        self.headers = list(headers.items())
 
     def response(self, request, served_from: str) -> HttpResponse:
-        response = HttpResponse(b"" if request.method == "HEAD" else self.body, status=self.status)
+        head = request.method == "HEAD"
+        response = HttpResponse(b"" if head else self.body, status=self.status)
         for header, value in self.headers:
             response[header] = value
-        response["ETag"] = self.etag
-        response["Last-Modified"] = http_date(self.last_modified)
+        if not head:
+            response["Content-Length"] = str(len(self.body))
         response["X-Page-Cache"] = served_from
-        patch_cache_control(response, public=True, max_age=settings.PUBLIC_PAGE_MAX_AGE)
-        if not settings.PUBLIC_PAGE_MAX_AGE:
-            patch_cache_control(response, must_revalidate=True)
-        # A browser or CDN holding this page asks again with its ETag: 304 if unchanged.
-        return get_conditional_response(
-            request, etag=self.etag, last_modified=self.last_modified, response=response
-        )
+        if "HTTP_IF_NONE_MATCH" in request.META or "HTTP_IF_MODIFIED_SINCE" in request.META:
+            # A browser or CDN holding this page asks with its ETag: 304 if it is unchanged.
+            return get_conditional_response(
+                request, etag=self.etag, last_modified=self.last_modified, response=response
+            )
+        return response
 
 
-def page_key(request, edition: SiteEdition) -> str:
-    address = request.build_absolute_uri(request.get_full_path())
-    digest = hashlib.sha256(address.encode()).hexdigest()[:40]
-    return f"public-page:{edition.token}:{timezone.localdate():%Y%m%d}:{digest}"
+class LocalPages:
+    """The pages this process sent last, by key: no network, no unpickling. Bounded, least
+    recently used first out; pages of old editions are never asked for again and age out."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self.pages: OrderedDict[str, CachedPage] = OrderedDict()
+        self.lock = threading.Lock()  # the development server and live tests use threads
+
+    def get(self, key: str) -> CachedPage | None:
+        with self.lock:
+            page = self.pages.get(key)
+            if page is not None:
+                self.pages.move_to_end(key)
+            return page
+
+    def put(self, key: str, page: CachedPage) -> None:
+        with self.lock:
+            self.pages[key] = page
+            self.pages.move_to_end(key)
+            while len(self.pages) > self.size:
+                self.pages.popitem(last=False)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.pages.clear()
+
+
+local_pages = LocalPages(settings.PUBLIC_PAGE_LOCAL_ENTRIES)
+
+
+def page_key(request, edition_token: str) -> str:
+    """Edition, day and full address: pages hold absolute links, so the host counts."""
+    query = request.META.get("QUERY_STRING", "")
+    address = f"{request.scheme}://{request.get_host()}{request.path}?{query}"
+    return f"{edition_token}:{timezone.localdate():%Y%m%d}:{address}"
+
+
+def shared_key(key: str) -> str:
+    return f"public-page:{hashlib.sha256(key.encode()).hexdigest()}"
 
 
 def cacheable(response) -> bool:
@@ -93,7 +147,14 @@ def cacheable(response) -> bool:
     )
 
 
+def shared_cache_in_use() -> bool:
+    """Whether the cache is shared between instances (Redis), so worth a second look-up."""
+    return not settings.CACHES["default"]["BACKEND"].endswith("LocMemCache")
+
+
 class PublicPageCacheMiddleware:
+    """Pages from this process's memory first, then from the shared cache, else rendered."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 
@@ -101,28 +162,38 @@ class PublicPageCacheMiddleware:
         # A reader with a message waiting gets a page made for them, with the message.
         if request.method not in ("GET", "HEAD") or MESSAGES_COOKIE in request.COOKIES:
             return self.get_response(request)
-        edition = SiteEdition.objects.current()
-        key = page_key(request, edition)
-        page = self.cached(key)
+        key = page_key(request, edition_clock.token())
+        page = local_pages.get(key) or self.shared(key)
         if page is not None:
             return page.response(request, "hit")
+        edition = SiteEdition.objects.current()
         response = self.get_response(request)
         if not cacheable(response):
             return response
         page = CachedPage(response, edition)
-        self.keep(key, page)
+        # Filed under the edition read before rendering: if a publication commits meanwhile,
+        # the next request reads the new edition and never sees this page.
+        local_pages.put(key, page)
+        self.share(key, page)
         return page.response(request, "miss")
 
-    def cached(self, key):
+    def shared(self, key) -> CachedPage | None:
+        if not shared_cache_in_use():
+            return None
         try:
-            return cache.get(key)
+            page = cache.get(shared_key(key))
         except Exception:
             # A cache that is down slows pages; it must never stop them.
-            logger.warning("Page cache unavailable; rendering the page", exc_info=True)
+            logger.warning("Shared page cache unavailable; rendering the page", exc_info=True)
             return None
+        if page is not None:
+            local_pages.put(key, page)
+        return page
 
-    def keep(self, key, page):
+    def share(self, key, page) -> None:
+        if not shared_cache_in_use():
+            return
         try:
-            cache.set(key, page, timeout=settings.PUBLIC_PAGE_CACHE_SECONDS)
+            cache.set(shared_key(key), page, timeout=settings.PUBLIC_PAGE_CACHE_SECONDS)
         except Exception:
-            logger.warning("Page cache unavailable; page not kept", exc_info=True)
+            logger.warning("Shared page cache unavailable; page not shared", exc_info=True)

@@ -174,3 +174,16 @@ def test_empty_list_says_nothing_matches(db, client):
     html = client.get("/therapies/").content.decode()
     assert "0 drugs found" in html
     assert "No drugs match these filters" in html
+
+
+def test_the_quick_select_writes_what_djangos_select_writes():
+    from django import forms
+
+    from therapies.filters import QuickSelect
+
+    choices = [("", "Any"), ("gist", "GIST & <friends>"), ("dfsp", "DFSP “quoted”")]
+    attrs = {"id": "id_condition"}
+    for value in ["", "gist", "nonsense", None]:
+        quick = QuickSelect(choices=choices).render("condition", value, attrs)
+        django = forms.Select(choices=choices).render("condition", value, attrs)
+        assert quick == "".join(line.strip() for line in django.splitlines())

@@ -5,11 +5,13 @@ working rows, so an edit saved after publication cannot reach readers by any rou
 """
 
 import datetime
+import time
 import uuid
 
+from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-from django.db import connections, models
+from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.db import DatabaseError, connections, models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -48,8 +50,9 @@ class PublishedPageQuerySet(models.QuerySet):
         """Pages whose names, brands, conditions or side effects match what the reader typed.
 
         On PostgreSQL: full-text search over the GIN index, each word matching as a word or the
-        start of one ("imatin" finds imatinib, "tumours" finds tumour), best matches first.
-        Elsewhere (SQLite, in development): the words as typed, anywhere in the text.
+        start of one ("imatin" finds imatinib, "tumours" finds tumour). Elsewhere (SQLite, in
+        development): the words as typed, anywhere in the text. Either way in A to Z order, as
+        the list always is: the text has no parts that matter more than others to rank by.
         """
         key = search_key(text)
         if not key:
@@ -60,11 +63,7 @@ class PublishedPageQuerySet(models.QuerySet):
         query = SearchQuery(
             " & ".join(f"{word}:*" for word in key.split()), search_type="raw", config="english"
         )
-        return (
-            self.annotate(search=SEARCH_VECTOR, rank=SearchRank(SEARCH_VECTOR, query))
-            .filter(search=query)
-            .order_by("-rank", "sort_name")
-        )
+        return self.annotate(search=SEARCH_VECTOR).filter(search=query)
 
 
 # What the search index holds; queries must use this very expression to use the index.
@@ -186,12 +185,48 @@ class SiteEditionManager(models.Manager):
         edition = self.filter(pk=self.ROW).first()
         return edition or SiteEdition(pk=self.ROW, token="first", changed_at=EPOCH)
 
+    def current_token(self) -> str:
+        """The current edition's token. It is read first thing on every public request, so
+        it is plain SQL, and on a reused connection it stands in for Django's health check
+        (a separate SELECT 1): if the connection has died, it is closed and the token read
+        again on a new one."""
+        connection = connections[self.db]
+        if connection.connection is not None and not connection.in_atomic_block:
+            connection.health_check_done = True
+            try:
+                return self.read_token(connection)
+            except DatabaseError:
+                connection.close()
+        return self.read_token(connection)
+
+    def read_token(self, connection) -> str:
+        table = connection.ops.quote_name(self.model._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT token FROM {table} WHERE id = %s", [self.ROW])
+            row = cursor.fetchone()
+        return row[0] if row else "first"
+
     def advance(self) -> None:
         """Start a new edition. Call it inside the transaction that changes what readers see,
         so the new edition and the change become visible together."""
         changes = {"token": uuid.uuid4().hex, "changed_at": timezone.now()}
         if not self.filter(pk=self.ROW).update(**changes):
             self.update_or_create(pk=self.ROW, defaults=changes)
+        connection = connections[self.db]
+        waiting = any(entry[1] is wait_for_every_instance for entry in connection.run_on_commit)
+        if settings.PUBLIC_PAGE_EDITION_CHECK_SECONDS and not waiting:
+            transaction.on_commit(wait_for_every_instance, using=self.db)
+
+
+def wait_for_every_instance():
+    """Hold the change's own request until every app instance has read the new edition.
+
+    Each instance reads the edition at most PUBLIC_PAGE_EDITION_CHECK_SECONDS before using it
+    (therapies/page_cache.py). Waiting that long after the commit means that once a publication
+    or withdrawal has returned, the very next request on any instance shows the new state,
+    while readers' requests are spared a database query each.
+    """
+    time.sleep(settings.PUBLIC_PAGE_EDITION_CHECK_SECONDS)
 
 
 class SiteEdition(models.Model):

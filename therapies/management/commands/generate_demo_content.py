@@ -1,7 +1,7 @@
 import time
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 
 from therapies.demo_content import generate, remove_generated
 
@@ -27,6 +27,10 @@ class Command(BaseCommand):
             raise CommandError("--therapies must be between 1 and 20,000.")
         started = time.monotonic()
         counts = generate(therapies=therapies, seed=seed)
+        # Fresh statistics, so the query planner knows the tables grew (the search index is
+        # only chosen once PostgreSQL knows there are thousands of pages).
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
         self.stdout.write(
             f"Generated {counts['therapies']} therapies ({counts['revisions']} revisions) "
             f"in {time.monotonic() - started:.1f} s."
