@@ -62,7 +62,8 @@ def bench_environment() -> dict[str, str]:
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "sarcomainfo.settings",
         "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": "benchmark-only-secret-key-for-a-throwaway-database",
+        "DJANGO_SECRET_KEY": "benchmark-only-secret-key-for-a-throwaway-database-5f1c9e27ab",
+        "SECURE_SSL_REDIRECT": "0",  # plain HTTP on loopback, as behind a TLS proxy
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DATABASE}",
         "PORT": str(PORT),

@@ -13,7 +13,10 @@ def review_url(request) -> str:
 
 
 def holders_of(permission: str):
-    users = get_user_model().objects.with_perm(permission, include_superusers=False)
+    # Permissions come from groups, which the model backend knows (the login guard does not).
+    users = get_user_model().objects.with_perm(
+        permission, include_superusers=False, backend="django.contrib.auth.backends.ModelBackend"
+    )
     return [user.email for user in users.filter(is_active=True) if user.email]
 
 

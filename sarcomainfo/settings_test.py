@@ -4,10 +4,18 @@ import os
 import tempfile
 from pathlib import Path
 
-os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-for-any-deployment")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+os.environ.setdefault(
+    "DJANGO_SECRET_KEY", "test-only-secret-key-not-for-any-deployment-0123456789abcdef"
+)
 
 from sarcomainfo.settings import *  # noqa: F403
 
+# Tests speak plain HTTP to the test client and the live server; production settings are
+# checked in tests/test_deployment.py.
+SECURE_SSL_REDIRECT = False
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = False
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # The manifest storage needs collectstatic first; the live server serves plain names.
@@ -15,7 +23,6 @@ STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 # Tests publish inside transactions that never commit, so nothing would wait: read the site's
 # edition on every request instead. tests/test_two_instances.py tests the waiting.
 PUBLIC_PAGE_EDITION_CHECK_SECONDS = 0

@@ -86,3 +86,11 @@ def form_errors(response) -> str:
         errors += [formset.errors for formset in context.get("inline_admin_formsets", [])]
         return str(errors)
     return response.text[:2000]
+
+
+def log_in(client: Client, username: str, password: str) -> None:
+    """Log in through the admin's login form, as a person does."""
+    response = client.post(
+        "/admin/login/?next=/admin/", {"username": username, "password": password}
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]

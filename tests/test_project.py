@@ -11,6 +11,8 @@ from django.core.management import call_command
 from django.test import override_settings
 
 ROOT = Path(__file__).resolve().parent.parent
+# What a real key looks like: long, random.
+STRONG_KEY = "k3L9-pQ2vX8rT5wZ1yB7nM4cF6hJ0dS9aE2gU5iO8pR1tW4zY7xV0bN3mQ6lK9jH2"
 
 
 def test_every_model_change_has_its_migration(db):
@@ -18,10 +20,24 @@ def test_every_model_change_has_its_migration(db):
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
 
 
-def run_check(**env):
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
+def run_check(CHECK_ARGS="", CHECK_PRINT="", **env):
+    """`manage.py check` in a fresh process with these environment variables; with
+    CHECK_PRINT, the named settings printed as JSON instead."""
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "DATABASE_URL", "ALLOWED_HOSTS", "PROXY_SSL_HEADER"))
+    }
+    command = ["manage.py", "check", *CHECK_ARGS.split()]
+    if CHECK_PRINT:
+        names = CHECK_PRINT.split()
+        command = [
+            "-c",
+            "import django, json; django.setup(); from django.conf import settings; "
+            f"print(json.dumps({{n: getattr(settings, n) for n in {names!r}}}))",
+        ]
     return subprocess.run(
-        [sys.executable, "manage.py", "check"],
+        [sys.executable, *command],
         cwd=ROOT,
         env={**clean, "DJANGO_SETTINGS_MODULE": "sarcomainfo.settings", **env},
         capture_output=True,
@@ -37,7 +53,7 @@ def test_production_refuses_to_start_without_a_secret_key():
 
 
 def test_production_starts_with_a_secret_key():
-    result = run_check(DJANGO_DEBUG="0", DJANGO_SECRET_KEY="x" * 50, ALLOWED_HOSTS="example.org")
+    result = run_check(DJANGO_DEBUG="0", DJANGO_SECRET_KEY=STRONG_KEY, ALLOWED_HOSTS="example.org")
     assert result.returncode == 0, result.stderr
 
 
@@ -91,7 +107,7 @@ def test_the_production_server_configuration_loads(tmp_path):
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "sarcomainfo.settings",
-        "DJANGO_SECRET_KEY": "x" * 50,
+        "DJANGO_SECRET_KEY": STRONG_KEY,
         "ALLOWED_HOSTS": "example.org",
         "DJANGO_DEBUG": "0",
         "WEB_CONCURRENCY": "3",

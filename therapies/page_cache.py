@@ -138,9 +138,11 @@ def shared_key(key: str) -> str:
     return f"public-page:{hashlib.sha256(key.encode()).hexdigest()}"
 
 
-def cacheable(response) -> bool:
+def cacheable(request, response) -> bool:
     return (
         getattr(response, "public_page", False)
+        # A page that used this request's CSP nonce must never be sent with another's.
+        and not getattr(request, "_csp_nonce", None)
         and response.status_code == 200
         and not response.streaming
         and not response.cookies
@@ -168,7 +170,7 @@ class PublicPageCacheMiddleware:
             return page.response(request, "hit")
         edition = SiteEdition.objects.current()
         response = self.get_response(request)
-        if not cacheable(response):
+        if not cacheable(request, response):
             return response
         page = CachedPage(response, edition)
         # Filed under the edition read before rendering: if a publication commits meanwhile,

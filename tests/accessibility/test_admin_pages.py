@@ -69,3 +69,50 @@ def test_no_axe_violations_on_the_workflow_admin_pages(site, in_review, browser)
         problems[name] = axe_problems(page)
     found = {name: report for name, report in problems.items() if report}
     assert not found, "\n\n".join(f"== {name}\n{report}" for name, report in found.items())
+
+
+def test_no_content_security_policy_violations_in_the_admin_or_on_the_site(
+    site, in_review, browser
+):
+    """Every page we add, and the public pages, work under the policy: Chromium reports no
+    blocked script, style, image or form."""
+    imatinib, request = in_review
+    revisions = list(versions_of(imatinib).values_list("revision_id", flat=True))
+    pages = [
+        "/admin/",
+        "/admin/therapies/therapy/",
+        f"/admin/therapies/therapy/{imatinib.pk}/change/",
+        f"/admin/therapies/therapy/{imatinib.pk}/history/",
+        f"/admin/therapies/therapy/{imatinib.pk}/compare/?older={revisions[0]}"
+        f"&newer={revisions[-1]}",
+        "/admin/reviews/reviewrequest/queue/",
+        f"/admin/reviews/reviewrequest/{request.pk}/review/",
+        "/admin/reviews/auditevent/",
+        "/",
+        "/therapies/?condition=gastrointestinal-stromal-tumour",
+        "/therapies/imatinib/",
+        "/topics/targeted-therapies-soft-tissue-sarcoma/",
+        "/glossary/",
+        "/feedback/therapy/imatinib/?helpful=yes",
+    ]
+    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    blocked = []
+    page.on(
+        "console",
+        lambda message: (
+            blocked.append(f"{page.url}: {message.text}")
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
+    page.goto(site + "/admin/login/")
+    page.get_by_label("Username").fill("clinical")
+    page.get_by_label("Password").fill("pw")
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(site + "/admin/")
+    for path in pages:
+        response = page.goto(site + path)
+        assert response.status == 200, path
+        assert "script-src 'self'" in response.headers["content-security-policy"], path
+        page.wait_for_load_state("load")
+    assert blocked == []

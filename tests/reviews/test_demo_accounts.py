@@ -4,6 +4,7 @@ from django.core.management import CommandError, call_command
 from django.test import override_settings
 
 from reviews.models import Reviewer
+from tests.admin_forms import log_in
 
 ROLES = {
     "editor": "Editors",
@@ -35,14 +36,14 @@ def test_demo_accounts_can_sign_in_to_the_admin_with_their_roles(db, client, cap
     assert Reviewer.objects.filter(user__username="senior").get().editorial_role == (
         "senior_medical_editor"
     )
-    assert client.login(username="editor", password="demo-editor-pass")
+    log_in(client, "editor", "demo-editor-pass")
     assert client.get("/admin/").status_code == 200
 
 
 @override_settings(DEBUG=True)
 def test_the_editor_can_open_the_seed_in_the_admin(seed, client):
     call_command("create_demo_accounts", stdout=open("/dev/null", "w"))
-    client.login(username="editor", password="demo-editor-pass")
+    log_in(client, "editor", "demo-editor-pass")
     from therapies.models import Therapy, Topic
 
     imatinib = Therapy.objects.get(slug="imatinib")
@@ -58,7 +59,7 @@ def test_the_editor_can_open_the_seed_in_the_admin(seed, client):
     ]:
         assert client.get(url).status_code == 200, url
     # Reviewers read content but do not change it.
-    client.login(username="lay", password="demo-lay-pass")
+    log_in(client, "lay", "demo-lay-pass")
     assert client.get(f"/admin/therapies/therapy/{imatinib.pk}/change/").status_code == 200
     response = client.post(f"/admin/therapies/therapy/{imatinib.pk}/change/", {})
     assert response.status_code == 403

@@ -1,0 +1,86 @@
+"""Whatever a reader sends, the public site answers without a server error, and a refused
+feedback form gives back what the reader typed."""
+
+import string
+
+import pytest
+from django.test import Client
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from therapies.models import Feedback
+
+# Text as people and robots send it: any characters, markup, SQL and tsquery syntax, very long.
+nasty = st.one_of(
+    st.text(max_size=300),
+    st.sampled_from(
+        [
+            "' OR 1=1 --",
+            "imatinib & | ! ( :* '",
+            "<script>alert(1)</script>",
+            "%00",
+            "../../etc/passwd",
+            "\u202e\u0000",
+            "x" * 5000,
+            "😀" * 50,
+        ]
+    ),
+)
+query_names = st.sampled_from(
+    ["q", "condition", "drug_class", "form", "nhs", "letter", "page", "x"]
+)
+examples = settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+
+@pytest.fixture
+def reader(seed):
+    return Client()
+
+
+def no_nul(text: str) -> str:
+    # The test client cannot put a NUL byte into a URL; a real one arrives as %00.
+    return text.replace("\x00", "%00")
+
+
+@examples
+@given(params=st.lists(st.tuples(query_names, nasty), max_size=6))
+def test_the_therapy_list_answers_any_query(reader, params):
+    response = reader.get("/therapies/", [(name, no_nul(value)) for name, value in params])
+    assert response.status_code == 200
+
+
+@examples
+@given(
+    prefix=st.sampled_from(["/therapies/", "/topics/", "/side-effects/", "/feedback/therapy/"]),
+    slug=st.text(alphabet=string.printable, max_size=80),
+)
+def test_any_address_is_a_page_or_a_clear_not_found(reader, prefix, slug):
+    response = reader.get(prefix + no_nul(slug))
+    assert response.status_code in {200, 301, 404, 410}
+
+
+@examples
+@given(
+    helpful=st.one_of(st.none(), nasty),
+    comment=nasty,
+)
+def test_the_feedback_form_never_fails_and_keeps_what_was_typed(reader, helpful, comment):
+    data = {"comment": no_nul(comment)}
+    if helpful is not None:
+        data["helpful"] = no_nul(helpful)
+    before = Feedback.objects.count()
+    response = reader.post("/feedback/therapy/imatinib/", data, REMOTE_ADDR="203.0.113.50")
+    assert response.status_code in {302, 400, 429}
+    if response.status_code == 302:
+        assert Feedback.objects.count() == before + 1
+    else:
+        assert Feedback.objects.count() == before
+        typed = data["comment"].strip()
+        if typed:
+            from django.utils.html import escape
+
+            assert escape(typed)[:50] in response.text
