@@ -287,7 +287,11 @@ class ReviewRequestAdmin(ReadOnlyAdmin):
         }
         return TemplateResponse(request, "admin/reviews/review.html", context)
 
+    # Each action asks who is acting before it reads the form: someone without the role is
+    # refused (403) whatever they sent.
     def check_reference_view(self, request, pk):
+        if not (services.is_editor(request.user) or services.is_reviewer(request.user)):
+            raise PermissionDenied
         review_request = get_object_or_404(ReviewRequest, pk=pk)
         form = ReferenceCheckForm(request.POST or None)
 
@@ -307,6 +311,8 @@ class ReviewRequestAdmin(ReadOnlyAdmin):
         return act(request, pk, check)
 
     def comment_view(self, request, pk):
+        if not services.is_reviewer(request.user):
+            raise PermissionDenied
         review_request = get_object_or_404(ReviewRequest, pk=pk)
         form = CommentForm(request.POST or None)
 
@@ -324,6 +330,8 @@ class ReviewRequestAdmin(ReadOnlyAdmin):
         return act(request, pk, comment)
 
     def answer_comment_view(self, request, pk, comment_pk):
+        if not services.is_editor(request.user):
+            raise PermissionDenied
         review_request = get_object_or_404(ReviewRequest, pk=pk)
         comment = get_object_or_404(review_request.comments, pk=comment_pk)
         form = ResolveCommentForm(request.POST or None, revisions=later_revisions(review_request))

@@ -38,7 +38,7 @@ def perms(app: str, models: list[str], actions: list[str]) -> list[tuple[str, st
     return [(app, f"{action}_{model}") for model in models for action in actions]
 
 
-READ_CONTENT = perms("therapies", [*CONTENT_MODELS, "publishedpage"], ["view"])
+READ_CONTENT = perms("therapies", [*CONTENT_MODELS, "publishedpage", "feedback"], ["view"])
 READ_WORKFLOW = perms("reviews", WORKFLOW_RECORDS, ["view"])
 
 EDITORS = "Editors"

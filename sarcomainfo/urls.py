@@ -15,3 +15,6 @@ urlpatterns = [
     ),
     path("", include("therapies.urls")),
 ]
+
+# While the database is unreachable: a 503 that says to try again, not a bare 500.
+handler500 = "sarcomainfo.errors.server_error"

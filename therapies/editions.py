@@ -5,11 +5,13 @@ the seed loader). Bulk operations send no signals: the code that runs them calls
 `SiteEdition.objects.advance()` itself, or work inside `one_new_edition()`.
 """
 
+import logging
 import threading
 import time
 from contextlib import contextmanager
 
 from django.conf import settings
+from django.db import DatabaseError
 from django.db.models.signals import post_delete, post_save
 
 from therapies.models import SiteEdition
@@ -24,6 +26,7 @@ SHOWN_TO_READERS = [
 ]
 
 
+logger = logging.getLogger(__name__)
 _state = threading.local()
 
 
@@ -63,8 +66,16 @@ class EditionClock:
         token, read_at = self.last
         now = time.monotonic()
         if now - read_at >= settings.PUBLIC_PAGE_EDITION_CHECK_SECONDS:
+            try:
+                token = SiteEdition.objects.current_token()
+            except DatabaseError:
+                if not token:
+                    raise
+                # While the database is down nobody can publish, so the edition last read is
+                # still the current one: readers keep getting the pages already made.
+                logger.warning("Database unavailable; serving edition %s", token)
+                return token
             # Timed from before the read: the token is at least as new as that moment.
-            token = SiteEdition.objects.current_token()
             self.last = (token, now)
         return token
 
