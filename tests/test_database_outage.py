@@ -16,14 +16,12 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from pathlib import Path
 
 import pytest
 
 from tests.admin_forms import form_data
-from tests.test_two_instances import free_port
+from tests.servers import ROOT, Gunicorn
 
-ROOT = Path(__file__).resolve().parent.parent
 PG = ["-h", "127.0.0.1", "-U", "postgres"]
 DATABASE = f"sarcomainfo_outage_{os.getpid()}"
 URL = f"postgres://postgres@127.0.0.1:5432/{DATABASE}"
@@ -108,37 +106,15 @@ def server():
         "u = User.objects.create_user('editor', password='editor-pw-1', is_staff=True); "
         "u.groups.add(Group.objects.get(name='Editors'))",
     )
-    port = free_port()
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "sarcomainfo.settings_test",  # DEBUG off, plain HTTP
-        "DATABASE_URL": URL,
-        "GUNICORN_BIND": f"127.0.0.1:{port}",
+    server = Gunicorn(
+        DJANGO_SETTINGS_MODULE="sarcomainfo.settings_test",  # DEBUG off, plain HTTP
+        DATABASE_URL=URL,
         # One worker, so the pages it made before the outage are the ones it is asked for
         # (without Redis, each worker keeps its own).
-        "WEB_CONCURRENCY": "1",
-        "GUNICORN_ACCESS_LOG": "/dev/null",
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        WEB_CONCURRENCY="1",
     )
-    browser = Browser(port)
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if browser.request("/")[0] == 200:
-                break
-        except OSError:
-            pass
-        assert process.poll() is None and time.monotonic() < deadline, "gunicorn did not start"
-        time.sleep(0.2)
-    yield browser
-    process.terminate()
-    process.wait(timeout=20)
+    yield Browser(server.port)
+    server.stop()
     bring_database_back()
     subprocess.run(["dropdb", *PG, "--if-exists", "--force", DATABASE], check=False)
 

@@ -1,6 +1,7 @@
 """Project-wide promises: migrations match the models, production refuses unsafe settings,
 static files build with hashed names."""
 
+import json
 import os
 import subprocess
 import sys
@@ -67,6 +68,22 @@ def test_static_files_build_with_compressed_hashed_names(tmp_path):
     assert any(name.startswith("site.") and name.endswith(".css.gz") for name in built)
     assert any(name.startswith("print.") and name.endswith(".css") for name in built)
     assert "staticfiles.json" in {path.name for path in tmp_path.iterdir()}
+    # Served as in production: hashed names may be kept by browsers and CDNs for ten years.
+    from django.test import RequestFactory
+    from whitenoise.middleware import WhiteNoiseMiddleware
+
+    hashed = next(name for name in built if name.startswith("site.") and name.endswith(".css"))
+    with override_settings(
+        STATIC_ROOT=tmp_path,
+        STORAGES={"staticfiles": storage, "default": storage},
+        WHITENOISE_USE_FINDERS=False,
+        WHITENOISE_AUTOREFRESH=False,
+    ):
+        whitenoise = WhiteNoiseMiddleware(lambda request: None)
+        response = whitenoise(RequestFactory().get(f"/static/css/{hashed}"))
+    assert response.status_code == 200
+    assert "immutable" in response["Cache-Control"]
+    assert "max-age=315360000" in response["Cache-Control"]
 
 
 @pytest.mark.django_db
@@ -128,3 +145,17 @@ def test_the_production_server_configuration_loads(tmp_path):
     assert config["workers"] == "3"
     assert config["wsgi_app"] == "sarcomainfo.wsgi:application"
     assert config["timeout"] == "30"
+
+
+def test_production_keeps_database_connections_open_and_checks_them():
+    result = run_check(
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY=STRONG_KEY,
+        ALLOWED_HOSTS="example.org",
+        DATABASE_URL="postgres://app@db.example.org:5432/sarcomainfo",
+        CHECK_PRINT="DATABASES",
+    )
+    assert result.returncode == 0, result.stderr
+    database = json.loads(result.stdout.splitlines()[-1])["DATABASES"]["default"]
+    assert database["CONN_MAX_AGE"] == 60
+    assert database["CONN_HEALTH_CHECKS"] is True

@@ -1,14 +1,9 @@
 """Two app processes (gunicorn) sharing one database, and one Redis or none: after a publication
 or a withdrawal, the very next request on either shows the new state."""
 
-import os
 import socket
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -16,11 +11,11 @@ from django.db import connection
 from django.test import override_settings
 
 from reviews.services import withdraw
+from tests.servers import Gunicorn
 from therapies.models import PublishedPage, Therapy
 from therapies.publishing import build_publication, publish
 from therapies.seed_loader import load_seed_content
 
-ROOT = Path(__file__).resolve().parent.parent
 PAGE = "/therapies/imatinib/"
 NEW_SUMMARY = "Imatinib blocks the signal that tells GIST cells to grow."
 
@@ -33,12 +28,6 @@ def redis_is_up() -> bool:
         return False
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def database_url() -> str:
     settings = connection.settings_dict
     if connection.vendor == "sqlite":
@@ -47,38 +36,16 @@ def database_url() -> str:
     return f"postgres://{user}@{host}:{settings['PORT'] or 5432}/{settings['NAME']}"
 
 
-class Instance:
+class Instance(Gunicorn):
     def __init__(self, redis_url: str):
-        self.port = free_port()
-        env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "sarcomainfo.settings",
-            "DJANGO_DEBUG": "1",
-            "DATABASE_URL": database_url(),
-            "REDIS_URL": redis_url,
-            "GUNICORN_BIND": f"127.0.0.1:{self.port}",
-            "WEB_CONCURRENCY": "1",
-            "GUNICORN_ACCESS_LOG": "/dev/null",
-            "PUBLIC_PAGE_EDITION_CHECK_SECONDS": "1",
-        }
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+        super().__init__(
+            DJANGO_SETTINGS_MODULE="sarcomainfo.settings",
+            DJANGO_DEBUG="1",
+            DATABASE_URL=database_url(),
+            REDIS_URL=redis_url,
+            WEB_CONCURRENCY="1",
+            PUBLIC_PAGE_EDITION_CHECK_SECONDS="1",
         )
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                self.get("/feed/")
-                return
-            except OSError as error:
-                if self.process.poll() is not None or time.monotonic() > deadline:
-                    self.stop()
-                    problem = self.process.stderr.read()
-                    raise RuntimeError(f"gunicorn did not start: {problem}") from error
-                time.sleep(0.2)
 
     def get(self, path: str) -> tuple[int, str, str]:
         """Status, X-Page-Cache and body of one request."""
@@ -91,10 +58,6 @@ class Instance:
                 return r.status, r.headers.get("X-Page-Cache", ""), r.read().decode()
         except urllib.error.HTTPError as error:
             return error.code, error.headers.get("X-Page-Cache", ""), error.read().decode()
-
-    def stop(self):
-        self.process.terminate()
-        self.process.wait(timeout=20)
 
 
 @pytest.fixture(params=["redis", "no shared cache"])

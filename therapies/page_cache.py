@@ -11,8 +11,8 @@ cost no database query.
 The middleware sits just after WhiteNoise, before sessions, CSRF and authentication. A cached
 page is looked up in this process's memory, then in the shared cache (Redis, which another
 instance may have filled), and only then rendered. Only views wrapped in `public_page` are
-cached, and only answers that set no cookie: anything per reader (the feedback form's CSRF
-token, messages) lives on pages that are not cached.
+looked up and cached, and only answers that set no cookie: anything per reader (the feedback
+form's CSRF token, messages) lives on pages that are not cached.
 """
 
 import hashlib
@@ -24,6 +24,7 @@ from functools import wraps
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
@@ -52,11 +53,20 @@ def public_page(view):
 
     @wraps(view)
     def marked(request, *args, **kwargs):
-        response = view(request, *args, **kwargs)
-        response.public_page = True
-        return response
+        return view(request, *args, **kwargs)
 
+    marked.public_page = True
     return marked
+
+
+def serves_public_page(request) -> bool:
+    """Whether the address belongs to a `public_page` view: only those are looked up, so the
+    admin and the feedback pages never cost a cache look-up or an edition read."""
+    try:
+        view = resolve(request.path_info).func
+    except Resolver404:
+        return False
+    return getattr(view, "public_page", False)
 
 
 class CachedPage:
@@ -140,9 +150,8 @@ def shared_key(key: str) -> str:
 
 def cacheable(request, response) -> bool:
     return (
-        getattr(response, "public_page", False)
         # A page that used this request's CSP nonce must never be sent with another's.
-        and not getattr(request, "_csp_nonce", None)
+        not getattr(request, "_csp_nonce", None)
         and response.status_code == 200
         and not response.streaming
         and not response.cookies
@@ -162,19 +171,23 @@ class PublicPageCacheMiddleware:
 
     def __call__(self, request):
         # A reader with a message waiting gets a page made for them, with the message.
-        if request.method not in ("GET", "HEAD") or MESSAGES_COOKIE in request.COOKIES:
+        if (
+            request.method not in ("GET", "HEAD")
+            or MESSAGES_COOKIE in request.COOKIES
+            or not serves_public_page(request)
+        ):
             return self.get_response(request)
         key = page_key(request, edition_clock.token())
         page = local_pages.get(key) or self.shared(key)
         if page is not None:
             return page.response(request, "hit")
-        edition = SiteEdition.objects.current()
         response = self.get_response(request)
         if not cacheable(request, response):
             return response
-        page = CachedPage(response, edition)
         # Filed under the edition read before rendering: if a publication commits meanwhile,
-        # the next request reads the new edition and never sees this page.
+        # the next request reads the new edition and never sees this page. (The edition's time,
+        # read now, is at least as late: Last-Modified errs towards asking again.)
+        page = CachedPage(response, SiteEdition.objects.current())
         local_pages.put(key, page)
         self.share(key, page)
         return page.response(request, "miss")
