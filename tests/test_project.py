@@ -3,6 +3,7 @@ static files build with hashed names."""
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -72,7 +73,7 @@ def test_static_files_build_with_compressed_hashed_names(tmp_path):
     from django.test import RequestFactory
     from whitenoise.middleware import WhiteNoiseMiddleware
 
-    hashed = next(name for name in built if name.startswith("site.") and name.endswith(".css"))
+    hashed = next(name for name in built if re.fullmatch(r"site\.[0-9a-f]{12}\.css", name))
     with override_settings(
         STATIC_ROOT=tmp_path,
         STORAGES={"staticfiles": storage, "default": storage},
