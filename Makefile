@@ -3,11 +3,13 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 PORT ?= 8000
+# Test processes (pytest-xdist): one per core. Each file's tests stay in one process.
+TEST_WORKERS ?= auto
 VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 
-.PHONY: help run serve test bench lint format check-python clean
+.PHONY: help run serve test bench soak lint format check-python clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -44,13 +46,16 @@ serve: $(VENV)/.runtime-installed ## Serve as in production: gunicorn (gunicorn.
 	$(PY) manage.py migrate --no-input
 	$(BIN)/gunicorn -c gunicorn.conf.py
 
-test: $(VENV)/.dev-installed node_modules/.installed ## Lint, then run the whole test suite
+test: $(VENV)/.dev-installed node_modules/.installed ## Lint, then run the whole test suite (on every core; TEST_WORKERS=1 for one)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
 
 bench: $(VENV)/.runtime-installed ## Measure the public pages against a static file (PostgreSQL, wrk; see benchmarks/)
 	$(PY) benchmarks/bench.py
+
+soak: $(VENV)/.runtime-installed ## Load and faults: 60 s at 64 connections, PostgreSQL restarted, a worker killed (see benchmarks/)
+	$(PY) benchmarks/soak.py
 
 lint: $(VENV)/.dev-installed ## Check style with ruff
 	$(BIN)/ruff check .

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -14,17 +15,49 @@ from reversion.models import Version
 
 from reviews import services
 from reviews.compare import compare
-from reviews.forms import ConfirmReviewForm, ContentForm, SubmitForm
+from reviews.forms import (
+    CheckedAutocompleteSelect,
+    CheckedModelMultipleChoiceField,
+    ConfirmReviewForm,
+    ContentForm,
+    SubmitForm,
+)
 from reviews.history import page_history, page_status, published_revision_id
 from reviews.models import AuditEvent, WorkflowError
 from reviews.versions import versions_of
-from therapies import readability
+from therapies import readability, rich_text
 from therapies.models import Feedback, Therapy, Topic
 
 SAVE_FIELDS = ["change_summary", "opened_edit_version", "opened_revision"]
 
 
-class ReviewedContentAdmin(VersionAdmin):
+class CheckedIds:
+    """For admins and inlines: ids posted that are not numbers, or too big for the database,
+    are form errors and are shown as no choice, never a server error."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = CheckedAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        kwargs.setdefault("form_class", CheckedModelMultipleChoiceField)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class RichTextHelp:
+    """For admins and inlines: long text fields say what readers will get from them."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if isinstance(db_field, models.TextField) and formfield is not None:
+            formfield.help_text = f"{formfield.help_text} {rich_text.HELP}".strip()
+        return formfield
+
+
+class ReviewedContentAdmin(RichTextHelp, CheckedIds, VersionAdmin):
     form = ContentForm
     change_form_template = "admin/reviews/content_change_form.html"
     # Whether the rows of this admin are pages of their own (or parts of a parent page).

@@ -1,4 +1,5 @@
 from django import forms
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
 
@@ -21,7 +22,10 @@ class ContentForm(forms.ModelForm):
         widget=forms.TextInput(attrs={"size": 80}),
     )
     opened_edit_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    opened_revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # A revision's id: bounded, so a tampered value is a form error, never a query SQLite fails.
+    opened_revision = forms.IntegerField(
+        widget=forms.HiddenInput, required=False, min_value=1, max_value=2**31 - 1
+    )
 
     def page(self, cleaned_data=None):
         """The page this form's row belongs to (the row itself, or its parent)."""
@@ -68,6 +72,42 @@ def conflict_message(page, opened_revision_id):
         "admin/reviews/includes/conflict.html",
         {"latest": latest.revision if latest else None, "comparison": comparison},
     )
+
+
+def fits_key(model_field, value) -> bool:
+    """Whether `value` could be in `model_field`'s column: a number, in the column's range."""
+    try:
+        model_field.run_validators(model_field.to_python(value))
+    except ValidationError:
+        return False
+    return True
+
+
+class CheckedAutocompleteSelect(AutocompleteSelect):
+    """Django's autocomplete widget looks the chosen id up to show its name, and fails (a server
+    error) when a form is shown again with an id that is not a number or is out of range. Such
+    an id is shown as no choice: the form field has already said it is not a valid one."""
+
+    def optgroups(self, name, value, attr=None):
+        key = self.field.remote_field.get_related_field()
+        return super().optgroups(name, [v for v in value if fits_key(key, v)], attr)
+
+
+class CheckedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """An id out of the column's range is refused as not valid, where Django would put it into
+    a query (which SQLite fails with an OverflowError, a server error)."""
+
+    def _check_values(self, value):
+        opts = self.queryset.model._meta
+        key = opts.get_field(self.to_field_name) if self.to_field_name else opts.pk
+        for pk in value:
+            if not fits_key(key, pk):
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
 
 
 class SubmitForm(forms.Form):

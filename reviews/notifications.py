@@ -21,6 +21,9 @@ def holders_of(permission: str):
 
 
 def send(subject: str, body: str, recipients: list[str]) -> None:
+    # A page's name is typed by an editor; a line break in it would make the subject an
+    # invalid e-mail header, which fails after the change has already committed.
+    subject = " ".join(subject.split())
     for address in recipients:
         send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
 

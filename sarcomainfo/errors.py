@@ -1,15 +1,20 @@
-"""What readers and editors see when something fails on our side."""
+"""What readers and editors see when something fails on our side, or cannot be used."""
 
 import sys
 
-from django.db import DatabaseError
+from django.db import DatabaseError, DataError
 from django.shortcuts import render
 
 
 def server_error(request):
     """500, or 503 while the database cannot be reached: then the page says nothing was saved
-    and to try again in a moment, and tells browsers and proxies when (Retry-After)."""
-    if isinstance(sys.exc_info()[1], DatabaseError):
+    and to try again in a moment, and tells browsers and proxies when (Retry-After). A value
+    the database refuses to hold (a null character, a number out of range) that got past the
+    forms is the request's fault, not an outage: 400, saying so."""
+    error = sys.exc_info()[1]
+    if isinstance(error, DataError):
+        return render(request, "400.html", status=400)
+    if isinstance(error, DatabaseError):
         response = render(request, "503.html", status=503)
         response["Retry-After"] = "5"
         return response

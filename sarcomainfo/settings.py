@@ -256,3 +256,22 @@ FEEDBACK_WINDOW_SECONDS = int(os.environ.get("FEEDBACK_WINDOW_SECONDS", "600"))
 # Pages whose SMOG grade is above this are listed on the editors' dashboard (the NHS's
 # threshold to prioritise is 14).
 READABILITY_SMOG_LIMIT = float(os.environ.get("READABILITY_SMOG_LIMIT", "14"))
+
+# Warnings and errors, server errors with their tracebacks included, go to standard error with
+# the time, where gunicorn and the platform collect them. Django's default sends them, with
+# DEBUG off, only to ADMINS by e-mail: nowhere, here.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"timed": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "timed"}},
+    "root": {"handlers": ["stderr"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    # Replaces Django's own "django" logger, which would print twice with DEBUG on.
+    "loggers": {
+        "django": {
+            "handlers": ["stderr"],
+            "level": os.environ.get("LOG_LEVEL", "WARNING"),
+            "propagate": False,
+        }
+    },
+}

@@ -1,12 +1,15 @@
 """The app served by gunicorn (gunicorn.conf.py) in a process of its own, for tests that need
-real servers: several instances, or a database taken away under one."""
+real servers: several instances, or a database taken away under one (and for
+benchmarks/soak.py), and a browser that logs in and saves over plain HTTP."""
 
+import http.cookiejar
 import os
 import socket
 import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -20,10 +23,14 @@ def free_port() -> int:
 
 
 class Gunicorn:
-    """Started with these environment variables on a free port; ready once it answers."""
+    """Started with these environment variables on a free port; ready once it answers.
 
-    def __init__(self, **env: str):
+    Its error log goes to `log` (a file path) when given: a server under long load logs more
+    than a pipe holds, and would stop while nobody reads it."""
+
+    def __init__(self, log: Path | None = None, **env: str):
         self.port = free_port()
+        self.log = open(log, "ab") if log else None  # closed in stop()
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"],
             cwd=ROOT,
@@ -34,13 +41,14 @@ class Gunicorn:
                 **env,
             },
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+            stderr=self.log or subprocess.PIPE,
         )
         deadline = time.monotonic() + 30
         while not self.answers():
             if self.process.poll() is not None or time.monotonic() > deadline:
                 self.stop()
-                raise RuntimeError(f"gunicorn did not start: {self.process.stderr.read()}")
+                errors = Path(log).read_text() if log else self.process.stderr.read()
+                raise RuntimeError(f"gunicorn did not start: {errors}")
             time.sleep(0.2)
 
     def answers(self) -> bool:
@@ -56,3 +64,32 @@ class Gunicorn:
     def stop(self) -> None:
         self.process.terminate()
         self.process.wait(timeout=20)
+        if self.log:
+            self.log.close()
+
+
+class Browser:
+    """Cookies, CSRF and forms over plain HTTP, as a browser does."""
+
+    def __init__(self, port: int):
+        self.base = f"http://localhost:{port}"
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(self.jar), NoRedirects()
+        )
+
+    def request(self, path, data=None):
+        body = urllib.parse.urlencode(data, doseq=True).encode() if data is not None else None
+        headers = {"Referer": self.base + path}
+        try:
+            with self.opener.open(
+                urllib.request.Request(self.base + path, body, headers), timeout=10
+            ) as response:
+                return response.status, dict(response.headers), response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, dict(error.headers), error.read().decode()
+
+
+class NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None

@@ -6,21 +6,17 @@ message. Once it is back, the next requests succeed, the save succeeds when retr
 nothing half-written was left behind.
 """
 
-import http.cookiejar
 import os
 import re
 import shutil
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
 
 import pytest
 
 from tests.admin_forms import form_data
-from tests.servers import ROOT, Gunicorn
+from tests.servers import ROOT, Browser, Gunicorn
 
 PG = ["-h", "127.0.0.1", "-U", "postgres"]
 DATABASE = f"sarcomainfo_outage_{os.getpid()}"
@@ -53,33 +49,6 @@ def take_database_away():
 
 def bring_database_back():
     psql(f"ALTER DATABASE {DATABASE} ALLOW_CONNECTIONS true")
-
-
-class Browser:
-    """Cookies, CSRF and forms over plain HTTP, as a browser does."""
-
-    def __init__(self, port: int):
-        self.base = f"http://localhost:{port}"
-        self.jar = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(self.jar), NoRedirects()
-        )
-
-    def request(self, path, data=None):
-        body = urllib.parse.urlencode(data, doseq=True).encode() if data is not None else None
-        headers = {"Referer": self.base + path}
-        try:
-            with self.opener.open(
-                urllib.request.Request(self.base + path, body, headers), timeout=10
-            ) as response:
-                return response.status, dict(response.headers), response.read().decode()
-        except urllib.error.HTTPError as error:
-            return error.code, dict(error.headers), error.read().decode()
-
-
-class NoRedirects(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
 
 
 def run(*command):

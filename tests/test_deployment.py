@@ -4,6 +4,7 @@ logins lock out after repeated failures, and idle sessions end."""
 
 import datetime
 import json
+import re
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -210,3 +211,45 @@ def test_every_address_refuses_a_post_without_the_csrf_token(seed):
         response = client.post(address, {"reason": "x", "summary": "x"})
         assert response.status_code == 403, address
         assert "CSRF verification failed" in response.text, address
+
+
+def test_server_errors_are_logged_with_the_time_and_traceback():
+    """With DEBUG off, Django would only e-mail them to ADMINS; they go to standard error."""
+    result = run_check(
+        **PRODUCTION,
+        CHECK_CODE=(
+            "import logging\n"
+            "try:\n    1 / 0\n"
+            "except ZeroDivisionError:\n"
+            "    logging.getLogger('django.request').exception('Internal Server Error: /x')\n"
+        ),
+    )
+    assert result.returncode == 0, result.stderr
+    assert re.search(
+        r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ ERROR django.request: Internal Server "
+        r"Error: /x$",
+        result.stderr,
+        re.M,
+    ), result.stderr
+    assert "ZeroDivisionError: division by zero" in result.stderr
+
+
+def test_a_database_outage_is_logged_once_not_per_request(seed, caplog):
+    from unittest import mock
+
+    from django.db import OperationalError
+
+    from therapies.editions import edition_clock
+    from therapies.models import SiteEdition
+
+    token = edition_clock.token()
+    with mock.patch.object(
+        SiteEdition.objects, "current_token", side_effect=OperationalError("down")
+    ):
+        assert [edition_clock.token() for _ in range(20)] == [token] * 20
+    assert edition_clock.token() == token
+    messages = [record.getMessage() for record in caplog.records]
+    assert messages == [
+        f"Database unavailable; serving edition {token}",
+        "Database available again",
+    ]

@@ -84,3 +84,41 @@ def test_the_feedback_form_never_fails_and_keeps_what_was_typed(reader, helpful,
             from django.utils.html import escape
 
             assert escape(typed)[:50] in response.text
+
+
+ADMIN_QUERIES = [
+    "/admin/therapies/therapy/?q=a%00b",
+    "/admin/therapies/therapy/?generic_name=a%00b",
+    "/admin/reviews/auditevent/?q=%00",
+    "/admin/autocomplete/?term=a%00b&app_label=therapies&model_name=indication"
+    "&field_name=condition",
+]
+
+
+@pytest.mark.parametrize("address", ADMIN_QUERIES)
+def test_a_null_character_in_an_admin_address_is_a_clear_refusal(seed, address):
+    """PostgreSQL cannot hold or search for a null character; the database's refusal used to
+    look like an outage (503, "try again"). It is the request's fault: 400, saying what."""
+    from django.contrib.auth import get_user_model
+
+    admin = get_user_model().objects.create_superuser("boss", "boss@example.org", "pw")
+    client = Client(raise_request_exception=False)
+    client.force_login(admin)
+    response = client.get(address)
+    assert response.status_code in {200, 400}, response.status_code  # SQLite stores anything
+    if response.status_code == 400:
+        assert "could not be used" in response.text
+
+
+def test_a_value_the_database_refuses_is_a_400_not_an_outage(rf):
+    from django.db import DataError
+
+    from sarcomainfo.errors import server_error
+
+    try:
+        raise DataError("PostgreSQL text fields cannot contain NUL (0x00) bytes")
+    except DataError:
+        response = server_error(rf.get("/admin/therapies/therapy/?generic_name=%00"))
+    assert response.status_code == 400
+    assert b"it was <strong>not saved</strong>" in response.content
+    assert not response.has_header("Retry-After")

@@ -22,9 +22,10 @@ def test_every_model_change_has_its_migration(db):
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
 
 
-def run_check(CHECK_ARGS="", CHECK_PRINT="", **env):
+def run_check(CHECK_ARGS="", CHECK_PRINT="", CHECK_CODE="", **env):
     """`manage.py check` in a fresh process with these environment variables; with
-    CHECK_PRINT, the named settings printed as JSON instead."""
+    CHECK_PRINT, the named settings printed as JSON instead; with CHECK_CODE, that code run
+    once Django is set up."""
     clean = {
         k: v
         for k, v in os.environ.items()
@@ -38,6 +39,8 @@ def run_check(CHECK_ARGS="", CHECK_PRINT="", **env):
             "import django, json; django.setup(); from django.conf import settings; "
             f"print(json.dumps({{n: getattr(settings, n) for n in {names!r}}}))",
         ]
+    if CHECK_CODE:
+        command = ["-c", f"import django\ndjango.setup()\n{CHECK_CODE}"]
     return subprocess.run(
         [sys.executable, *command],
         cwd=ROOT,

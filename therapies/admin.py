@@ -7,7 +7,7 @@ from django.urls import path
 from reversion.admin import VersionAdmin
 
 from reviews import services
-from reviews.content_admin import ReviewedContentAdmin
+from reviews.content_admin import CheckedIds, ReviewedContentAdmin, RichTextHelp
 from reviews.forms import ContentForm, WithdrawForm
 from reviews.models import PageReview, WorkflowError
 from therapies.models import (
@@ -48,13 +48,13 @@ class BrandNameInline(admin.TabularInline):
     extra = 0
 
 
-class IndicationInline(admin.TabularInline):
+class IndicationInline(CheckedIds, admin.TabularInline):
     model = Indication
     extra = 0
     autocomplete_fields = ["condition"]
 
 
-class TherapySideEffectInline(admin.TabularInline):
+class TherapySideEffectInline(CheckedIds, admin.TabularInline):
     model = TherapySideEffect
     extra = 0
     autocomplete_fields = ["side_effect"]
@@ -133,13 +133,13 @@ class GlossaryTermAdmin(ReviewedContentAdmin):
     inlines = [PageReviewInline]
 
 
-class TopicSectionInline(admin.StackedInline):
+class TopicSectionInline(RichTextHelp, admin.StackedInline):
     model = TopicSection
     extra = 0
     show_change_link = True
 
 
-class TopicSectionTherapyInline(admin.TabularInline):
+class TopicSectionTherapyInline(CheckedIds, admin.TabularInline):
     model = TopicSectionTherapy
     extra = 0
     autocomplete_fields = ["therapy"]

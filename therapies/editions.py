@@ -61,6 +61,7 @@ class EditionClock:
 
     def __init__(self):
         self.last = ("", float("-inf"))  # one tuple, swapped whole: safe between threads
+        self.database_down = False  # so an outage is logged once, not once per request
 
     def token(self) -> str:
         token, read_at = self.last
@@ -73,14 +74,20 @@ class EditionClock:
                     raise
                 # While the database is down nobody can publish, so the edition last read is
                 # still the current one: readers keep getting the pages already made.
-                logger.warning("Database unavailable; serving edition %s", token)
+                if not self.database_down:
+                    self.database_down = True
+                    logger.warning("Database unavailable; serving edition %s", token)
                 return token
+            if self.database_down:
+                self.database_down = False
+                logger.warning("Database available again")
             # Timed from before the read: the token is at least as new as that moment.
             self.last = (token, now)
         return token
 
     def forget(self) -> None:
         self.last = ("", float("-inf"))
+        self.database_down = False
 
 
 edition_clock = EditionClock()

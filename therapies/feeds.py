@@ -2,6 +2,7 @@ from django.contrib.syndication.views import Feed
 from django.utils.feedgenerator import Atom1Feed
 
 from reviews.models import Publication
+from therapies import rich_text
 from therapies.models import KIND_OF_MODEL, PublishedPage
 
 
@@ -31,7 +32,8 @@ class LatestChangesFeed(Feed):
         return f"{page.title[:1].upper()}{page.title[1:]} updated"
 
     def item_description(self, item):
-        return item[0].summary
+        # Atom readers show the summary as HTML, so it is sanitised like every editor's text.
+        return rich_text.render(item[0].summary)
 
     def item_link(self, item):
         return item[1].get_absolute_url()

@@ -1,13 +1,16 @@
 """Explaining medical words: the first use of each glossary term on a page links to its
 plain-English explanation further down the same page (no JavaScript needed)."""
 
+import html
 import re
 from dataclasses import dataclass
 
-from django.utils.html import escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from therapies.models import PublishedPage
+
+TAGS_AND_REFERENCES = re.compile(r'(<(?:[^>"]|"[^"]*")*>|&#?\w+;)')
 
 
 @dataclass(frozen=True)
@@ -38,17 +41,18 @@ class Glossary:
             term = Term(page.slug, page.title, page.document["explanation"])
             terms.append(term)
             for form in page.document.get("forms") or [page.title]:
-                forms.setdefault(escape(form).casefold(), term)
+                # As the sanitiser writes text: only &, < and > escaped.
+                forms.setdefault(html.escape(form, quote=False).casefold(), term)
         return cls(terms, forms)
 
-    def mark(self, html: str) -> SafeString:
-        """Link the first use on the page of each term in `html` (escaped HTML) to its
+    def mark(self, markup: str) -> SafeString:
+        """Link the first use on the page of each term in `markup` (sanitised HTML) to its
         explanation. Text inside tags and inside links is left alone."""
         if self.pattern is None:
-            return mark_safe(html)
-        # Tags and character references (&amp;, &#39;) are kept whole; only the text between
-        # them is searched.
-        parts = re.split(r"(<[^>]+>|&#?\w+;)", html)
+            return mark_safe(markup)
+        # Tags (a ">" inside a quoted attribute value included) and character references
+        # (&amp;) are kept whole; only the text between them is searched.
+        parts = TAGS_AND_REFERENCES.split(markup)
         in_link = False
         for index, part in enumerate(parts):
             if part.startswith("<"):
@@ -58,7 +62,7 @@ class Glossary:
                 continue
             if not in_link:
                 parts[index] = self.pattern.sub(self.link, part)
-        return mark_safe("".join(parts))  # only escaped text and our own markup
+        return mark_safe("".join(parts))  # sanitised markup and our own links
 
     def link(self, match: re.Match) -> str:
         term = self.by_form.get(match.group(0).casefold())

@@ -5,6 +5,7 @@ import json
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from therapies import rich_text
 from therapies.models import PageKind, PublishedPage
 
 ORAL_FORMS = {"tablets", "capsules", "liquid"}
@@ -98,7 +99,7 @@ def glossary(terms: list[PublishedPage], url: str, review, references: list[dict
                 {
                     "@type": "DefinedTerm",
                     "name": term.title,
-                    "description": term.document["explanation"],
+                    "description": rich_text.plain(term.document["explanation"]),
                     "url": f"{url}#{term.slug}",
                 }
                 for term in terms

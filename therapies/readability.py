@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import textstat
 from django.conf import settings
 
+from therapies import rich_text
 from therapies.models import BrandName, GlossaryTerm, ReadingLevel, Therapy, Topic
 from therapies.publishing import build_publication
 
@@ -106,7 +107,9 @@ def therapy_paragraphs(therapy: Therapy) -> list[str]:
 
 
 def split(text: str) -> list[str]:
-    return [" ".join(p.split()) for p in re.split(r"\n\s*\n", text or "") if p.strip()]
+    """Paragraphs as readers read them: the words, without the Markdown or HTML around them."""
+    paragraphs = (rich_text.plain(p) for p in re.split(r"\n\s*\n", text or ""))
+    return [" ".join(p.split()) for p in paragraphs if p.strip()]
 
 
 def sentences_of(paragraph: str) -> list[str]:

@@ -63,3 +63,13 @@ def test_the_editor_can_open_the_seed_in_the_admin(seed, client):
     assert client.get(f"/admin/therapies/therapy/{imatinib.pk}/change/").status_code == 200
     response = client.post(f"/admin/therapies/therapy/{imatinib.pk}/change/", {})
     assert response.status_code == 403
+
+
+@override_settings(DEBUG=True)
+def test_demo_accounts_bring_back_the_editorial_groups_if_they_were_removed(db):
+    from django.contrib.auth.models import Group
+
+    Group.objects.all().delete()
+    call_command("create_demo_accounts")
+    assert sorted(Group.objects.values_list("name", flat=True)) == sorted(ROLES.values())
+    assert get_user_model().objects.get(username="clinical").has_perm("reviews.sign_off_clinical")

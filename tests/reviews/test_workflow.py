@@ -239,6 +239,27 @@ def test_final_approval_is_asked_for_once_the_reviewers_agree(
     assert mail.outbox[0].subject == "Ready for final approval: imatinib"
 
 
+def test_a_line_break_in_a_page_s_name_still_sends_the_e_mails(
+    imatinib, as_user, django_capture_on_commit_callbacks
+):
+    """A name is one line in the admin's form, but a crafted save can break it: the e-mail
+    subject must stay a valid header (the sanitising test found this failing after commit)."""
+    form = open_form(as_user("editor"), CHANGE.format(imatinib.pk))
+    response = post_form(
+        as_user("editor"),
+        CHANGE.format(imatinib.pk),
+        form,
+        generic_name="imatinib\r\nBcc: everyone@example.org",
+        change_summary="A crafted name.",
+    )
+    assert response.status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        submit(as_user, imatinib)
+    subjects = [m.subject for m in mail.outbox]
+    assert "Please review: imatinib Bcc: everyone@example.org" in subjects
+    assert all("everyone@example.org" not in m.recipients() for m in mail.outbox)
+
+
 @override_settings(REQUIRED_SIGN_OFFS=["clinical_reviewer"])
 def test_who_must_sign_is_a_setting(imatinib, as_user, client):
     edit_summary(as_user, imatinib, "Only a clinician needs to check this.")

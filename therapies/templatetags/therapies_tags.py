@@ -1,15 +1,20 @@
 from django import template
-from django.template.defaultfilters import linebreaks_filter
+
+from therapies import rich_text
 
 register = template.Library()
 
 
-@register.filter(needs_autoescape=True)
-def paragraphs(text, autoescape=True):
-    """Plain text with blank lines between paragraphs, as HTML paragraphs; nothing when empty."""
-    if not text or not text.strip():
-        return ""
-    return linebreaks_filter(text.strip(), autoescape=autoescape)
+@register.filter
+def paragraphs(text):
+    """An editor's text (plain, Markdown or HTML) as sanitised HTML; nothing when empty."""
+    return rich_text.render(text)
+
+
+@register.filter
+def plain_text(text):
+    """An editor's text without its markup, for a place in a sentence."""
+    return rich_text.plain(text)
 
 
 @register.filter

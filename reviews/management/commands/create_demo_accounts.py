@@ -46,6 +46,7 @@ class Command(BaseCommand):
                 "Demo accounts are for local development only, and DJANGO_DEBUG is off. "
                 "Create real accounts with `manage.py createsuperuser` and the admin."
             )
+        roles.sync_groups()  # the four groups and their permissions, even if someone removed them
         User = get_user_model()
         self.stdout.write("Demo accounts (local use only), sign in at /admin/:")
         for username, password, full_name, group_name, editorial_role in DEMO_ACCOUNTS:

@@ -1,0 +1,70 @@
+"""Editors' long text, as readers see it.
+
+Editors may write plain text, Markdown or HTML. Whatever they write is made into HTML and then
+passes through one sanitiser, nh3, with an allow-list of tags, attributes and URL schemes, so
+nothing typed into the admin can run in a reader's browser or a feed reader. Every place that
+shows editors' text as markup goes through `render`; every place that needs it as plain text
+(JSON-LD) goes through `plain`.
+"""
+
+import html
+from functools import lru_cache
+
+import nh3
+from django.utils.safestring import SafeString, mark_safe
+from markdown_it import MarkdownIt
+
+# Enough to write patient information: paragraphs, lists, emphasis, links, quotations and
+# sub-headings below the page's own (h2 is the page's section level).
+TAGS = {
+    "p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "a", "blockquote", "h3", "h4",
+    "abbr", "sub", "sup",
+}  # fmt: skip
+ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "ol": {"start"}}
+URL_SCHEMES = {"https", "http", "mailto", "tel"}
+# These are removed with everything inside them; other tags outside the list lose only the tag.
+REMOVED_WITH_CONTENT = {
+    "script", "style", "template", "noscript", "iframe", "object", "svg", "math",
+}  # fmt: skip
+
+# Single line breaks are kept, as they were when the text was plain. Markdown's indented code,
+# fences, tables, images and # headings are off: indented plain text stays a paragraph, and an
+# editor's heading cannot come before the page's own.
+MARKDOWN = (
+    MarkdownIt("commonmark", {"breaks": True, "html": True, "linkify": True})
+    .enable("linkify")
+    .disable(["code", "fence", "heading", "lheading", "hr", "image", "backticks"])
+)
+
+
+# What the admin tells editors under every long text field.
+HELP = (
+    "Plain text, Markdown or HTML: **bold**, *italic*, lists, > quotes, [a link](https://…). "
+    "Anything else (scripts, styles, images, other tags) is removed before readers see it."
+)
+
+
+@lru_cache(maxsize=4096)
+def sanitised_html(text: str) -> str:
+    return nh3.clean(
+        MARKDOWN.render(text.strip()),
+        tags=TAGS,
+        clean_content_tags=REMOVED_WITH_CONTENT,
+        attributes=ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener noreferrer nofollow",
+    ).strip()
+
+
+def render(text: str | None) -> SafeString:
+    """`text` as safe HTML paragraphs; empty when there is nothing to show."""
+    if not text or not text.strip():
+        return mark_safe("")
+    return mark_safe(sanitised_html(text))  # nh3's output: only the allow-list survives
+
+
+def plain(text: str | None) -> str:
+    """`text` as readers read it, without markup: for JSON-LD and other non-HTML places."""
+    if not text or not text.strip():
+        return ""
+    return html.unescape(nh3.clean(sanitised_html(text), tags=set())).strip()
