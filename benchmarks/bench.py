@@ -99,6 +99,7 @@ def need_wrk():
         return
     if os.geteuid() == 0 and shutil.which("apt-get"):
         print("Installing wrk (Debian package)...")
+        run("apt-get", "update", "-qq", quiet=True)
         run("apt-get", "install", "-y", "-qq", "wrk", quiet=True)
     if not shutil.which("wrk"):
         sys.exit("The benchmark needs wrk: sudo apt-get install wrk")

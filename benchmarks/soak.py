@@ -813,7 +813,9 @@ def main() -> int:
             import redis as client
 
             client.Redis.from_url(redis).flushdb()
-    log = (directory / "gunicorn.log").read_text(errors="replace")
+    # Absent when the run stopped before gunicorn started (a failed initdb or migrate, say).
+    log_file = directory / "gunicorn.log"
+    log = log_file.read_text(errors="replace") if log_file.exists() else ""
     report.figure(
         "gunicorn error log",
         f"{log.count('Database unavailable')} 'Database unavailable' warnings, "

@@ -95,7 +95,8 @@ class CheckedAutocompleteSelect(AutocompleteSelect):
 
 class CheckedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
     """An id out of the column's range is refused as not valid, where Django would put it into
-    a query (which SQLite fails with an OverflowError, a server error)."""
+    a query (which SQLite fails with an OverflowError, a server error). `_check_values` is
+    Django's own (private) step for this; check it still exists when upgrading Django."""
 
     def _check_values(self, value):
         opts = self.queryset.model._meta

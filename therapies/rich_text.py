@@ -8,6 +8,7 @@ shows editors' text as markup goes through `render`; every place that needs it a
 """
 
 import html
+import re
 from functools import lru_cache
 
 import nh3
@@ -15,7 +16,7 @@ from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
 
 # Enough to write patient information: paragraphs, lists, emphasis, links, quotations and
-# sub-headings below the page's own (h2 is the page's section level).
+# sub-headings (h3, h4: never as high as the page's own h1 and h2 sections).
 TAGS = {
     "p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "a", "blockquote", "h3", "h4",
     "abbr", "sub", "sup",
@@ -28,8 +29,8 @@ REMOVED_WITH_CONTENT = {
 }  # fmt: skip
 
 # Single line breaks are kept, as they were when the text was plain. Markdown's indented code,
-# fences, tables, images and # headings are off: indented plain text stays a paragraph, and an
-# editor's heading cannot come before the page's own.
+# fences, inline code, rules, images and headings ("#" and underlined) are off: indented plain
+# text stays a paragraph, "# " stays as written, and an image is left as a link to it.
 MARKDOWN = (
     MarkdownIt("commonmark", {"breaks": True, "html": True, "linkify": True})
     .enable("linkify")
@@ -37,11 +38,21 @@ MARKDOWN = (
 )
 
 
+BLOCK_ENDS = re.compile(r"<br>\n?|</(?:p|li|h3|h4|blockquote)>")
+
 # What the admin tells editors under every long text field.
 HELP = (
     "Plain text, Markdown or HTML: **bold**, *italic*, lists, > quotes, [a link](https://…). "
     "Anything else (scripts, styles, images, other tags) is removed before readers see it."
 )
+
+
+def without_protocol_relative_links(tag: str, attribute: str, value: str) -> str | None:
+    """nh3 lets relative addresses through, which is what links within the site need; but
+    "//host" and "/\\host" are relative only in name: browsers take them to another site."""
+    if attribute == "href" and value.lstrip().startswith(("//", "/\\", "\\")):
+        return None
+    return value
 
 
 @lru_cache(maxsize=4096)
@@ -51,6 +62,7 @@ def sanitised_html(text: str) -> str:
         tags=TAGS,
         clean_content_tags=REMOVED_WITH_CONTENT,
         attributes=ATTRIBUTES,
+        attribute_filter=without_protocol_relative_links,
         url_schemes=URL_SCHEMES,
         link_rel="noopener noreferrer nofollow",
     ).strip()
@@ -67,4 +79,7 @@ def plain(text: str | None) -> str:
     """`text` as readers read it, without markup: for JSON-LD and other non-HTML places."""
     if not text or not text.strip():
         return ""
-    return html.unescape(nh3.clean(sanitised_html(text), tags=set())).strip()
+    # Blocks and line breaks end in a new line, so that words of two blocks never run together.
+    ended = BLOCK_ENDS.sub("\n", sanitised_html(text))
+    words = html.unescape(nh3.clean(ended, tags=set()))
+    return re.sub(r"\n\s*\n", "\n\n", words).strip()

@@ -193,3 +193,26 @@ def test_every_page_links_a_print_stylesheet(seed, client):
     html = client.get("/therapies/imatinib/").content.decode()
     assert 'href="/static/css/print.css" media="print"' in html
     assert client.get("/static/css/print.css").status_code == 200
+
+
+def test_the_longest_names_a_side_effect_can_have_publish_and_take_feedback(
+    record_review, make_therapy, client
+):
+    """Its page title, and its label in a therapy's filters, is its name and medical name:
+    403 characters, where PostgreSQL refused more than 300 (the sanitising test found it)."""
+    from reviews.models import PageReview
+    from therapies.models import Feedback, SideEffect, TherapySideEffect
+    from therapies.publishing import build_publication, publish
+
+    effect = SideEffect.objects.create(name="a" * 200, medical_name="b" * 200, slug="long")
+    publish(build_publication(effect), review=record_review(effect))
+    therapy = make_therapy("Longinib", published=False)
+    TherapySideEffect.objects.create(therapy=therapy, side_effect=effect, position=0)
+    publish(build_publication(therapy), review=PageReview.objects.for_item(therapy).get())
+    assert client.get("/therapies/?side_effect=long").status_code == 200
+    response = client.get("/side-effects/long/")
+    assert response.status_code == 200
+    assert f"{'a' * 200} ({'b' * 200})" in response.text
+    response = client.post(f"/feedback/{effect.page_kind}/long/", {"helpful": "yes"})
+    assert response.status_code == 302
+    assert len(Feedback.objects.get().page_title) == 403

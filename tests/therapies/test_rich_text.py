@@ -48,6 +48,15 @@ def test_html_keeps_only_the_allowed_tags_attributes_and_schemes():
     assert '<a href="tel:0808" rel="noopener noreferrer nofollow">call</a>' in html
 
 
+def test_links_within_the_site_are_kept_but_not_those_that_only_look_so():
+    html = render(
+        '<a href="/therapies/imatinib/">in</a> <a href="#x">here</a> '
+        '<a href="//evil.example/">out</a> <a href="/\\evil.example/">out</a>'
+    )
+    assert '<a href="/therapies/imatinib/" rel=' in html and '<a href="#x" rel=' in html
+    assert "evil.example" not in html
+
+
 def test_script_style_and_embedded_documents_go_with_their_content():
     html = render("Before<script>alert(1)</script><style>p{}</style><svg><text>svg</text></svg>.")
     assert html == "<p>Before.</p>"
@@ -58,7 +67,9 @@ def test_a_page_s_own_heading_levels_and_indented_text_stay_as_written():
     assert render("# Not a heading") == "<p># Not a heading</p>"
     assert render("    Indented words.") == "<p>Indented words.</p>"
     # No images from elsewhere: an image's address is left as a link to it.
-    assert "<img" not in render("![x](https://example.org/x.png)")
+    assert render("![x](https://example.org/x.png)").startswith(
+        '<p>!<a href="https://example.org/x.png"'
+    )
 
 
 def test_plain_is_the_text_without_markup():
@@ -66,6 +77,8 @@ def test_plain_is_the_text_without_markup():
         "Bold & a link\n\nitem"
     )
     assert plain("&lt;script&gt;") == "<script>"
+    assert plain("<p>One</p><p>Two</p><ul><li>a</li><li>b</li></ul>") == "One\nTwo\na\nb"
+    assert plain("One\nTwo") == "One\nTwo"
     assert plain("") == ""
 
 

@@ -13,7 +13,7 @@ class Feedback(models.Model):
 
     kind = models.CharField(max_length=20, choices=PageKind)
     object_id = models.PositiveBigIntegerField()
-    page_title = models.CharField(max_length=300)
+    page_title = models.CharField(max_length=500)  # as PublishedPage.title
     revision = models.ForeignKey(
         "reversion.Revision",
         null=True,

@@ -79,8 +79,10 @@ class PublishedPage(models.Model):
     kind = models.CharField(max_length=20, choices=PageKind)
     object_id = models.PositiveBigIntegerField(help_text="The working row it was published from.")
     slug = models.SlugField(max_length=200)
-    title = models.CharField(max_length=300)
-    sort_name = models.CharField(max_length=300, db_index=True)
+    # Room for the longest title a page can have: a side effect's name and, in brackets, its
+    # medical name (200 characters each).
+    title = models.CharField(max_length=500)
+    sort_name = models.CharField(max_length=500, db_index=True)
     search_text = models.TextField(blank=True)
     document = models.JSONField(help_text="Everything the public page shows, as published.")
     review = models.ForeignKey(
@@ -142,7 +144,7 @@ class PublishedFacet(models.Model):
     page = models.ForeignKey(PublishedPage, on_delete=models.CASCADE, related_name="facets")
     name = models.CharField(max_length=20, choices=Name)
     value = models.CharField(max_length=200)
-    label = models.CharField(max_length=300)
+    label = models.CharField(max_length=500)  # a side effect's, as PublishedPage.title
 
     class Meta:
         indexes = [models.Index(fields=["name", "value"])]
@@ -160,7 +162,7 @@ class WithdrawnPage(models.Model):
     kind = models.CharField(max_length=20, choices=PageKind)
     object_id = models.PositiveBigIntegerField()
     slug = models.SlugField(max_length=200)
-    title = models.CharField(max_length=300)
+    title = models.CharField(max_length=500)  # the page's, as PublishedPage.title
     reason = models.TextField()
     withdrawn_at = models.DateTimeField()
 
