@@ -359,36 +359,32 @@ def read(client: Client, url: str) -> Markup:
     return Markup(response.text, nonce_of(response))
 
 
+def xml_of(client: Client, url: str, namespace: str) -> tuple[ET.Element, list[str]]:
+    """The document at `url`, and any element in it from outside its own vocabulary."""
+    response = client.get(url)
+    assert response.status_code == 200, url
+    root = ET.fromstring(response.content)
+    strangers = [e.tag for e in root.iter() if not e.tag.startswith(namespace)]
+    return root, [f"an element that does not belong: {tag}" for tag in strangers]
+
+
 def feed_problems(client: Client) -> list[str]:
     """The feed is XML whose summaries feed readers show as HTML: both must be inert."""
-    response = client.get("/feed/")
-    assert response.status_code == 200
-    feed = ET.fromstring(response.content)
-    found = [
-        f"an element outside Atom: {element.tag}"
-        for element in feed.iter()
-        if not element.tag.startswith(ATOM)
-    ]
+    feed, found = xml_of(client, "/feed/", ATOM)
     for summary in feed.iter(f"{ATOM}summary"):
         assert summary.get("type") == "html"
-        found += Markup(summary.text or "").problems()
+        markup = Markup(summary.text or "")
+        found += markup.problems()
         found += [
             f"<{tag}> in a feed summary"
-            for tag in Markup(summary.text or "").tags() - {"html", "head", "body"}
+            for tag in markup.tags() - {"html", "head", "body"}
             if tag not in rich_text.TAGS
         ]
     return found
 
 
 def sitemap_problems(client: Client) -> list[str]:
-    response = client.get("/sitemap.xml")
-    assert response.status_code == 200
-    sitemap = ET.fromstring(response.content)
-    found = [
-        f"an element outside the sitemap's: {element.tag}"
-        for element in sitemap.iter()
-        if not element.tag.startswith(SITEMAP)
-    ]
+    sitemap, found = xml_of(client, "/sitemap.xml", SITEMAP)
     found += [
         f"a location off the site: {loc.text}"
         for loc in sitemap.iter(f"{SITEMAP}loc")
