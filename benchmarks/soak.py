@@ -37,7 +37,6 @@ import re
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -53,7 +52,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.bench import need_wrk  # noqa: E402
+from benchmarks.bench import milliseconds, need_wrk, reachable  # noqa: E402
 from tests.admin_forms import form_data  # noqa: E402
 from tests.servers import Browser, Gunicorn, free_port  # noqa: E402
 
@@ -211,11 +210,7 @@ def redis_url() -> str:
         return ""
     if url:
         return url
-    try:
-        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
-        return DEFAULT_REDIS
-    except OSError:
-        return ""
+    return DEFAULT_REDIS if reachable(6379) else ""
 
 
 def production_environment(database_url: str, redis: str) -> dict[str, str]:
@@ -314,14 +309,14 @@ class Load:
     """Threads asking for the pages in turn, as fast as the server answers, every request
     recorded with when it started and ended."""
 
-    def __init__(self, port: int, paths: list[str], threads: int = CLIENTS):
+    def __init__(self, port: int, paths: list[str]):
         self.port = port
         self.paths = paths
         self.results: list[Result] = []
         self.running = True
         self.threads = [
             threading.Thread(target=self.ask, args=(offset,), daemon=True)
-            for offset in range(threads)
+            for offset in range(CLIENTS)
         ]
         for thread in self.threads:
             thread.start()
@@ -492,11 +487,6 @@ def phase_load(report: Report, port: int, directory: Path, pages: list[str]) -> 
     )
 
 
-def milliseconds(value: str) -> float:
-    number, unit = re.fullmatch(r"([\d.]+)(\w+)", value).groups()
-    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}[unit]
-
-
 def outage_paths(pages: list[str]) -> list[str]:
     """A few pages, each asked for often (so workers have them cached when PostgreSQL goes),
     and a new search in every few requests, which always needs the database."""
@@ -513,12 +503,7 @@ def ask_each(port: int, paths: list[str], threads: int = 8) -> list[Result]:
 
 
 def editor_opens_imatinib(browser: Browser, pg: PrivatePostgres) -> tuple[str, dict]:
-    _, _, page = browser.request("/admin/login/")
-    token = form_data(page.replace('id="login-form"', 'id="login_form"'))
-    status, _, _ = browser.request(
-        "/admin/login/?next=/admin/",
-        {**token, "username": EDITOR[0], "password": EDITOR[1]},
-    )
+    status = browser.log_in(*EDITOR)
     if status != 302:
         raise RuntimeError(f"the editor could not log in: {status}")
     # By its id: among generated therapies, a search for it need not list it first.
@@ -797,9 +782,10 @@ def main() -> int:
         phase_load(report, server.port, directory, pages)
         time.sleep(2)  # let the workers finish what wrk left queued
         print("Phase 2: PostgreSQL restarted under load", flush=True)
-        phase_outage(report, pg, server, outage_paths(pages))
+        paths = outage_paths(pages)
+        phase_outage(report, pg, server, paths)
         print("Phase 3: a worker killed mid-request", flush=True)
-        phase_kill(report, server, outage_paths(pages))
+        phase_kill(report, server, paths)
     except Exception as error:
         traceback.print_exc()
         report.check("ran to the end", False, repr(error))

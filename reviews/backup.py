@@ -25,13 +25,11 @@ EXPORTED = [
     "reviews",
 ]
 NOT_EXPORTED = ["therapies.siteedition"]
+SUFFIXES = (".xml", ".xml.gz")
 
 
 class BackupError(Exception):
     pass
-
-
-SUFFIXES = (".xml", ".xml.gz")
 
 
 def export_content(path: str) -> None:

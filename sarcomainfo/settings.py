@@ -260,18 +260,15 @@ READABILITY_SMOG_LIMIT = float(os.environ.get("READABILITY_SMOG_LIMIT", "14"))
 # Warnings and errors, server errors with their tracebacks included, go to standard error with
 # the time, where gunicorn and the platform collect them. Django's default sends them, with
 # DEBUG off, only to ADMINS by e-mail: nowhere, here.
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "WARNING")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"timed": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "timed"}},
-    "root": {"handlers": ["stderr"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "root": {"handlers": ["stderr"], "level": LOG_LEVEL},
     # Replaces Django's own "django" logger, which would print twice with DEBUG on.
     "loggers": {
-        "django": {
-            "handlers": ["stderr"],
-            "level": os.environ.get("LOG_LEVEL", "WARNING"),
-            "propagate": False,
-        }
+        "django": {"handlers": ["stderr"], "level": LOG_LEVEL, "propagate": False},
     },
 }

@@ -133,7 +133,7 @@ def slugs(max_length: int | None, existing: list[str]) -> st.SearchStrategy[str]
     )
 
 
-def numbers(field: forms.IntegerField) -> st.SearchStrategy[str]:
+def numbers() -> st.SearchStrategy[str]:
     return st.one_of(
         st.integers(-5, 50).map(str),
         st.integers().map(str),
@@ -227,7 +227,7 @@ def strategy_for(field: Field) -> st.SearchStrategy:
                 st.text(CHARACTERS, max_size=40),
             )
         case "int":
-            return numbers(form_field)
+            return numbers()
         case "date":
             return st.one_of(
                 st.dates().map(lambda day: day.isoformat()),

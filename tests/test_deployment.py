@@ -174,8 +174,6 @@ def test_passwords_are_checked_against_the_validators(db):
 def every_address():
     """One concrete address for every URL the project has, admin included: a URL added later
     is checked without anyone listing it."""
-    import re
-
     from django.urls import URLPattern, URLResolver, get_resolver
     from django.urls.resolvers import RegexPattern, RoutePattern
 

@@ -108,8 +108,7 @@ def therapy_paragraphs(therapy: Therapy) -> list[str]:
 
 def split(text: str) -> list[str]:
     """Paragraphs as readers read them: the words, without the Markdown or HTML around them."""
-    paragraphs = (rich_text.plain(p) for p in re.split(r"\n\s*\n", text or ""))
-    return [" ".join(p.split()) for p in paragraphs if p.strip()]
+    return [" ".join(p.split()) for p in re.split(r"\n\s*\n", rich_text.plain(text)) if p.strip()]
 
 
 def sentences_of(paragraph: str) -> list[str]:

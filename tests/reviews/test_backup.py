@@ -1,6 +1,7 @@
 """export_content and import_content: everything out to one file and back into a new database,
 with the public site byte for byte the same."""
 
+import io
 import re
 
 import pytest
@@ -94,7 +95,7 @@ def test_everything_goes_out_and_comes_back_with_the_same_public_site(
         ]
     )
     backup = tmp_path / "sarcomainfo.xml.gz"
-    call_command("export_content", str(backup), stdout=open("/dev/null", "w"))
+    call_command("export_content", str(backup), stdout=io.StringIO())
 
     # A new database: migrated, so it has the editorial groups, and nothing else.
     if connection.vendor == "postgresql":
@@ -107,7 +108,7 @@ def test_everything_goes_out_and_comes_back_with_the_same_public_site(
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # as in a transaction of its own
     roles.sync_groups()
     assert Client().get("/therapies/imatinib/").status_code == 404
-    call_command("import_content", str(backup), stdout=open("/dev/null", "w"))
+    call_command("import_content", str(backup), stdout=io.StringIO())
 
     assert row_counts() == before_rows
     after_pages = public_site()
@@ -120,7 +121,7 @@ def test_everything_goes_out_and_comes_back_with_the_same_public_site(
 
 def test_import_refuses_a_database_that_already_has_content(seed, tmp_path):
     backup = tmp_path / "backup.xml"
-    call_command("export_content", str(backup), stdout=open("/dev/null", "w"))
+    call_command("export_content", str(backup), stdout=io.StringIO())
     before = row_counts()
     with pytest.raises(CommandError, match="already holds content"):
         call_command("import_content", str(backup))
