@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -8,8 +9,11 @@ from django.utils.html import format_html
 from reversion.models import Revision
 
 from reviews import services
+from reviews.authorship import authors_of_request
 from reviews.compare import compare, compare_publications
+from reviews.content_admin import ReviewedContentAdmin
 from reviews.forms import CommentForm, ReferenceCheckForm, ResolveCommentForm, SignOffForm
+from reviews.history import published_document
 from reviews.models import (
     ROLE_PERMISSIONS,
     AuditEvent,
@@ -23,11 +27,16 @@ from reviews.models import (
 )
 from reviews.production import production_record
 from reviews.versions import latest_revision, revision_numbers
-from therapies.models import Reference
+from therapies.models import Reference, WithdrawnPage
 
 
 @admin.register(Reviewer)
-class ReviewerAdmin(admin.ModelAdmin):
+class ReviewerAdmin(ReviewedContentAdmin):
+    """Reviewers as readers see them named. Every change is a revision with an audit event, like
+    content. Only a superuser links a profile to a login, and never once it has signed: the
+    name a sign-off shows must belong to the person who gave it."""
+
+    is_page = False
     list_display = ["name", "job_title", "editorial_role", "declared_on", "user"]
     list_filter = ["editorial_role"]
     list_select_related = ["user"]
@@ -36,6 +45,23 @@ class ReviewerAdmin(admin.ModelAdmin):
         (None, {"fields": ["name", "job_title", "credentials", "editorial_role", "user"]}),
         ("Declaration of interests", {"fields": ["declaration", "declared_on"]}),
     ]
+
+    def get_readonly_fields(self, request, obj=None):
+        if request.user.is_superuser and not (obj is not None and obj.has_signed):
+            return []
+        return ["user"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if "user" in form.changed_data:
+            before = form.initial.get("user")
+            services.audit(
+                action=AuditEvent.Action.SAVE,
+                item=obj,
+                actor=request.user,
+                comment=f"Login linked: {obj.user or 'none'} (was "
+                f"{get_user_model().objects.filter(pk=before).first() or 'none'}).",
+            )
 
 
 @admin.register(PageReview)
@@ -67,10 +93,22 @@ class ReviewPolicyAdmin(admin.ModelAdmin):
         return redirect("admin:reviews_reviewpolicy_change", policy.pk)
 
     def save_model(self, request, obj, form, change):
-        moved = services.set_default_review_cycle(
-            months=obj.default_cycle_months, user=request.user
+        months = obj.default_cycle_months
+        if not form.has_changed():
+            messages.info(
+                request, f"The default cycle is still {months} months: no review date moved."
+            )
+            return
+        moved = services.set_default_review_cycle(months=months, user=request.user)
+        messages.info(
+            request,
+            f"The default cycle is now {months} months: the next review date of {moved} "
+            f"page{'s' if moved != 1 else ''} moved with it.",
         )
-        messages.info(request, f"The next review date of {moved} page(s) moved with the cycle.")
+
+    def response_change(self, request, obj):
+        # The message above says what happened; Django's "changed successfully" would not.
+        return redirect("admin:reviews_reviewpolicy_change", obj.pk)
 
     def has_add_permission(self, request):
         return False
@@ -132,12 +170,6 @@ def comparison_with_published(request: ReviewRequest):
     return compare(type(item), item.pk, published_revision(item), request.revision)
 
 
-def published_document(item) -> dict | None:
-    """What readers see of the page now, in the form a review request freezes."""
-    page = services.published_page_of(item)
-    return {"document": page.document} if page else None
-
-
 def published_revision(item):
     page = services.published_page_of(item)
     return page.revision if page else None
@@ -164,6 +196,20 @@ def later_revisions(review_request: ReviewRequest) -> list[tuple[int, str]]:
         for revision_id, number in numbers.items()
         if revision_id >= review_request.revision_id
     ]
+
+
+def form_problem(form, missing: str) -> WorkflowError:
+    """Why a review-page form was refused, in one message: `missing` when something required
+    was left out, and each other error (a note too long…) with the field it is about."""
+    problems = []
+    for name, errors in form.errors.as_data().items():
+        for error in errors:
+            if error.code == "required":
+                problems.append(missing)
+            else:
+                label = form.fields[name].label or name.replace("_", " ").capitalize()
+                problems.append(f"{label}: {' '.join(error.messages)}")
+    return WorkflowError(" ".join(dict.fromkeys(problems)))
 
 
 def act(request, pk, action) -> HttpResponse:
@@ -270,7 +316,13 @@ class ReviewRequestAdmin(ReadOnlyAdmin):
             "reader_changes": compare_publications(
                 published_document(item) if item else None, review_request.publication
             ),
-            "sign_offs": review_request.sign_offs.select_related("reviewer"),
+            "sign_offs": review_request.sign_offs.select_related("reviewer", "signer"),
+            "authors": authors_of_request(review_request),
+            "withdrawn": WithdrawnPage.objects.filter(
+                kind=review_request.publication.get("kind"), object_id=review_request.object_id
+            ).first()
+            if review_request.is_open
+            else None,
             "references": references_to_check(review_request),
             "comments": review_request.comments.select_related(
                 "author", "resolved_by", "resolution_revision"
@@ -297,7 +349,7 @@ class ReviewRequestAdmin(ReadOnlyAdmin):
 
         def check():
             if not form.is_valid():
-                raise WorkflowError("Choose whether the source was checked or replaced.")
+                raise form_problem(form, "Choose whether the source was checked or replaced.")
             reference = get_object_or_404(Reference, pk=form.cleaned_data["reference"])
             services.check_reference(
                 review_request=review_request,
@@ -318,7 +370,7 @@ class ReviewRequestAdmin(ReadOnlyAdmin):
 
         def comment():
             if not form.is_valid():
-                raise WorkflowError("Write the comment first.")
+                raise form_problem(form, "Write the comment first.")
             services.add_comment(
                 review_request=review_request,
                 user=request.user,
@@ -338,7 +390,9 @@ class ReviewRequestAdmin(ReadOnlyAdmin):
 
         def answer():
             if not form.is_valid():
-                raise WorkflowError("Choose accepted (with the revision) or not accepted (why).")
+                raise form_problem(
+                    form, "Choose accepted (with the revision) or not accepted (why)."
+                )
             revision_id = form.cleaned_data["revision"]
             services.resolve_comment(
                 comment=comment,

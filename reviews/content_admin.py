@@ -1,5 +1,8 @@
-"""The admin for every versioned page: change summaries, conflicts, history, comparison,
-restore, recover and sending for review. The workflow itself lives in reviews.services."""
+"""The admin for everything editors change: pages, the rows pages share (conditions,
+references…), parts of pages and reviewer profiles. Each save asks for a change summary, refuses
+lost updates, and is a revision with an audit event; history, comparison, restore and recover
+work the same for each. Pages are also sent for review from here. The workflow itself lives in
+reviews.services."""
 
 from django.conf import settings
 from django.contrib import admin, messages
@@ -10,11 +13,12 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.text import capfirst
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
 from reviews import services
-from reviews.compare import compare
+from reviews.compare import compare, compare_publications
 from reviews.forms import (
     CheckedAutocompleteSelect,
     CheckedModelMultipleChoiceField,
@@ -22,13 +26,19 @@ from reviews.forms import (
     ContentForm,
     SubmitForm,
 )
-from reviews.history import page_history, page_status, published_revision_id
+from reviews.history import page_history, page_status, published_document, published_revision_id
 from reviews.models import AuditEvent, WorkflowError
 from reviews.versions import versions_of
 from therapies import readability, rich_text
-from therapies.models import Feedback, Therapy, Topic
+from therapies.models import Feedback, PublishedCitation, Therapy, Topic
+from therapies.publishing import build_publication
 
 SAVE_FIELDS = ["change_summary", "opened_edit_version", "opened_revision"]
+
+
+def reader_changes(page) -> list:
+    """What readers would see change if the page's working rows were published now."""
+    return compare_publications(published_document(page), build_publication(page).as_json())
 
 
 class CheckedIds:
@@ -60,10 +70,14 @@ class RichTextHelp:
 class ReviewedContentAdmin(RichTextHelp, CheckedIds, VersionAdmin):
     form = ContentForm
     change_form_template = "admin/reviews/content_change_form.html"
-    # Whether the rows of this admin are pages of their own (or parts of a parent page).
+    delete_confirmation_template = "admin/reviews/delete_confirmation.html"
+    # Whether the rows of this admin are pages of their own, sent for review and published.
     is_page = True
+    # Whether they have revisions of their own (pages, shared rows), or are part of a page's.
+    has_own_history = True
 
     def page_of(self, obj):
+        """The row whose revision a save of `obj` makes: itself, or the page it belongs to."""
         return obj
 
     def get_fieldsets(self, request, obj=None):
@@ -74,19 +88,27 @@ class ReviewedContentAdmin(RichTextHelp, CheckedIds, VersionAdmin):
         return [*fieldsets, ("Your change", {"fields": SAVE_FIELDS})]
 
     def save_model(self, request, obj, form, change):
-        page = self.page_of(obj)
-        if page is obj:
+        if self.has_own_history:
             obj.edit_version = form.locked_edit_version + 1 if change else 1
         super().save_model(request, obj, form, change)
-        if page is not obj:
-            # A part of a page changed: the page moves on to a new revision with it.
-            page.edit_version = getattr(form, "locked_edit_version", page.edit_version) + 1
-            page.save()
-        services.record_save(
-            item=page, user=request.user, summary=form.cleaned_data["change_summary"]
-        )
-        if isinstance(page, Therapy | Topic):
-            readability.measure(page)
+        # The pages this save changes: the row's own, or the page it belonged to when the form
+        # opened and the one it belongs to now (a section moved to another topic changes both).
+        pages = {
+            (type(page), page.pk): page
+            for page in [form.page, self.page_of(obj)]
+            if page is not None
+        }
+        for page in pages.values():
+            if page is not obj:
+                # A part of a page changed: the page moves on to a new revision with it.
+                locked = type(page)._default_manager.select_for_update().get(pk=page.pk)
+                page.edit_version = locked.edit_version + 1
+                page.save()
+            services.record_save(
+                item=page, user=request.user, summary=form.cleaned_data["change_summary"]
+            )
+            if isinstance(page, Therapy | Topic):
+                readability.measure(page)
 
     # The editor's own summary is the revision's comment, not the admin's generated one.
     def log_addition(self, request, obj, message):
@@ -101,6 +123,16 @@ class ReviewedContentAdmin(RichTextHelp, CheckedIds, VersionAdmin):
             return False
         return super().has_delete_permission(request, obj)
 
+    def get_deleted_objects(self, objs, request):
+        # A row that pages still show (or a source they cite) is kept: Django's own delete page
+        # then lists why, as it lists rows that protect it. Published citations protect a
+        # source too, and are said once, in the use "cited by published pages".
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        citation = f"{capfirst(PublishedCitation._meta.verbose_name)}:"
+        protected = [p for p in protected if not str(p).startswith(citation)]
+        protected += [use for obj in objs for use in services.uses_of(obj)]
+        return deleted, counts, perms_needed, protected
+
     def delete_model(self, request, obj):
         services.record_delete(item=obj, user=request.user)
         super().delete_model(request, obj)
@@ -112,23 +144,27 @@ class ReviewedContentAdmin(RichTextHelp, CheckedIds, VersionAdmin):
         super().delete_queryset(request, queryset)
 
     def get_urls(self):
-        if not self.is_page:
-            return super().get_urls()
         prefix = f"{self.opts.app_label}_{self.opts.model_name}"
         wrap = self.admin_site.admin_view
-        return [
+        history = [
             path("<path:object_id>/compare/", wrap(self.compare_view), name=f"{prefix}_compare"),
             path(
                 "<path:object_id>/restore/<int:revision_id>/",
                 wrap(self.restore_view),
                 name=f"{prefix}_restore",
             ),
+        ]
+        review = [
             path("<path:object_id>/submit/", wrap(self.submit_view), name=f"{prefix}_submit"),
             path(
                 "<path:object_id>/confirm-review/",
                 wrap(self.confirm_review_view),
                 name=f"{prefix}_confirm_review",
             ),
+        ]
+        return [
+            *(history if self.has_own_history else []),
+            *(review if self.is_page else []),
             *super().get_urls(),
         ]
 
@@ -144,9 +180,15 @@ class ReviewedContentAdmin(RichTextHelp, CheckedIds, VersionAdmin):
         return reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_{name}", args=args)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.pk and self.has_own_history:
+            context["has_history"] = True
         if obj is not None and obj.pk and self.is_page:
-            context["page_status"] = page_status(obj)
+            status = page_status(obj)
+            context["page_status"] = status
             context["is_published"] = services.published_page_of(obj) is not None
+            context["shared_rows_changed"] = status.published == status.latest and bool(
+                reader_changes(obj)
+            )
             feedback = Feedback.objects.for_page(obj.page_kind, obj.pk)
             context["feedback_counts"] = {
                 "helpful": feedback.filter(helpful=True).count(),
@@ -161,7 +203,7 @@ class ReviewedContentAdmin(RichTextHelp, CheckedIds, VersionAdmin):
 
     def history_view(self, request, object_id, extra_context=None):
         obj = self.page_or_404(request, object_id)
-        if not self.is_page:
+        if not self.has_own_history:
             page = self.page_of(obj)
             opts = page._meta
             return redirect(f"admin:{opts.app_label}_{opts.model_name}_history", page.pk)
@@ -173,7 +215,8 @@ class ReviewedContentAdmin(RichTextHelp, CheckedIds, VersionAdmin):
             "rows": page_history(obj),
             "events": AuditEvent.objects.for_item(obj).select_related("actor"),
             "can_restore": self.has_change_permission(request, obj),
-            "status": page_status(obj),
+            "status": page_status(obj) if self.is_page else None,
+            **(extra_context or {}),
         }
         return TemplateResponse(request, "admin/reviews/history.html", context)
 
@@ -252,6 +295,7 @@ class ReviewedContentAdmin(RichTextHelp, CheckedIds, VersionAdmin):
             )
             if latest
             else None,
+            "reader_changes": reader_changes(obj),
         }
         return TemplateResponse(request, "admin/reviews/submit.html", context)
 

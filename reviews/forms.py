@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
 
 from reviews.compare import compare
-from reviews.models import EditorialRole, ReferenceCheck, SignOff
+from reviews.models import NOTE_LENGTH, EditorialRole, ReferenceCheck, SignOff
 from reviews.versions import latest_revision, versions_of
 
 
@@ -27,21 +27,22 @@ class ContentForm(forms.ModelForm):
         widget=forms.HiddenInput, required=False, min_value=1, max_value=2**31 - 1
     )
 
-    def page(self, cleaned_data=None):
-        """The page this form's row belongs to (the row itself, or its parent)."""
+    def opened_page(self):
+        """The row whose revisions this form's row belongs to, as the form opened it: the row
+        itself, or the page it is part of."""
         return self.instance
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        page = self.page()
-        if page is not None and page.pk:
-            self.fields["opened_edit_version"].initial = page.edit_version
-            revision = latest_revision(page)
+        self.page = self.opened_page()
+        if self.page is not None and self.page.pk:
+            self.fields["opened_edit_version"].initial = self.page.edit_version
+            revision = latest_revision(self.page)
             self.fields["opened_revision"].initial = revision.pk if revision else None
 
     def clean(self):
         cleaned_data = super().clean()
-        page = self.page(cleaned_data)
+        page = self.page
         if page is None or page.pk is None:
             return cleaned_data
         current = type(page)._default_manager.select_for_update().get(pk=page.pk)
@@ -113,6 +114,7 @@ class CheckedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
 
 class SubmitForm(forms.Form):
     summary = forms.CharField(
+        max_length=NOTE_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
         help_text="What changed and why. Every reviewer reads this first.",
     )
@@ -125,6 +127,7 @@ class SubmitForm(forms.Form):
 
 class ConfirmReviewForm(forms.Form):
     summary = forms.CharField(
+        max_length=NOTE_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
         help_text="What you checked, and why no change is needed.",
     )
@@ -135,6 +138,7 @@ class SignOffForm(forms.Form):
     decision = forms.ChoiceField(choices=SignOff.Decision.choices, widget=forms.RadioSelect)
     comment = forms.CharField(
         required=False,
+        max_length=NOTE_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
         help_text="Required when you request changes: say what needs to change.",
     )
@@ -146,6 +150,7 @@ class SignOffForm(forms.Form):
 
 class WithdrawForm(forms.Form):
     reason = forms.CharField(
+        max_length=NOTE_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3, "cols": 80}),
         help_text="Readers who follow an old link see this.",
     )
@@ -161,7 +166,11 @@ class CommentForm(forms.Form):
     field = forms.CharField(
         required=False, max_length=100, help_text="Which part of the page, if one (e.g. Summary)."
     )
-    text = forms.CharField(label="Comment", widget=forms.Textarea(attrs={"rows": 3, "cols": 80}))
+    text = forms.CharField(
+        label="Comment",
+        max_length=NOTE_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 80}),
+    )
 
 
 class ResolveCommentForm(forms.Form):
@@ -172,7 +181,9 @@ class ResolveCommentForm(forms.Form):
         label="Answer",
     )
     revision = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
-    reason = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2, "cols": 60}))
+    reason = forms.CharField(
+        required=False, max_length=NOTE_LENGTH, widget=forms.Textarea(attrs={"rows": 2, "cols": 60})
+    )
 
     def __init__(self, *args, revisions: list[tuple[int, str]], **kwargs):
         super().__init__(*args, **kwargs)

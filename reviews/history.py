@@ -41,11 +41,23 @@ class PageStatus:
 
 
 def published_revision_id(item: models.Model) -> int | None:
+    if not hasattr(item, "page_kind"):
+        return None  # a shared row or a reviewer profile: readers see it through pages
     return (
         PublishedPage.objects.filter(kind=item.page_kind, object_id=item.pk)
         .values_list("revision_id", flat=True)
         .first()
     )
+
+
+def published_document(item: models.Model) -> dict | None:
+    """What readers see of the page now, in the form a review request freezes."""
+    document = (
+        PublishedPage.objects.filter(kind=item.page_kind, object_id=item.pk)
+        .values_list("document", flat=True)
+        .first()
+    )
+    return None if document is None else {"document": document}
 
 
 def page_status(item: models.Model) -> PageStatus:
@@ -67,7 +79,7 @@ def page_history(item: models.Model) -> list[RevisionRow]:
     for request in (
         ReviewRequest.objects.for_item(item)
         .select_related("submitted_by")
-        .prefetch_related("sign_offs__reviewer")
+        .prefetch_related("sign_offs__reviewer", "sign_offs__signer")
         .order_by("submitted_at")
     ):
         requests.setdefault(request.revision_id, []).append(request)
@@ -87,7 +99,7 @@ def page_history(item: models.Model) -> list[RevisionRow]:
         elif revision_id in published_before:
             state = "published earlier"
         elif number == len(versions):
-            state = "draft"
+            state = "draft" if hasattr(item, "page_kind") else "current"
         else:
             state = "saved"
         rows.append(RevisionRow(number, version, state, requests.get(revision_id, [])))

@@ -58,3 +58,18 @@ def final_approval_wanted(request) -> None:
         f"Review it: {review_url(request)}\n",
         holders_of(ROLE_PERMISSIONS[EditorialRole.SENIOR_MEDICAL_EDITOR]),
     )
+
+
+def review_ended(request) -> None:
+    """A review in progress ended without a decision (the page was withdrawn): every reviewer
+    who could have acted on it is told, so nobody looks for it in vain."""
+    recipients = sorted(
+        {a for permission in ROLE_PERMISSIONS.values() for a in holders_of(permission)}
+    )
+    send(
+        f"Review ended: {request.object_repr}",
+        f"The review of “{request.object_repr}” has ended without a decision.\n\n"
+        f"{request.closed_reason}\n\nNothing more is needed from you. See it: "
+        f"{review_url(request)}\n",
+        recipients,
+    )

@@ -1,18 +1,9 @@
 """The production record of one publication: everything an assessor asks to see about how a
 page readers saw was made, checked and approved."""
 
-from django.contrib.auth import get_user_model
-
+from reviews.authorship import authors_of_publication
 from reviews.compare import flatten
-from reviews.models import (
-    AuditEvent,
-    PageReview,
-    Publication,
-    ReferenceCheck,
-    Reviewer,
-    ReviewRequest,
-)
-from reviews.versions import authors_between
+from reviews.models import AuditEvent, PageReview, Publication, ReferenceCheck, ReviewRequest
 from therapies.models import KIND_OF_MODEL, Feedback, Therapy
 
 
@@ -57,28 +48,20 @@ def production_record(publication: Publication) -> dict:
             state=ReviewRequest.State.CONFIRMED,
         )
     )
-    authors = []
-    if item is not None:
-        author_ids = authors_between(
-            item,
-            after_id=previous.revision_id if previous else None,
-            upto_id=publication.revision_id,
-        )
-        authors = list(get_user_model().objects.filter(pk__in=author_ids))
-    sign_offs = [s for r in requests for s in r.sign_offs.select_related("reviewer")]
-    declarations = list(Reviewer.objects.filter(user__in={s.reviewer_id for s in sign_offs}))
-    if publication.approved_by and publication.approved_by not in declarations:
-        declarations.append(publication.approved_by)
+    sign_offs = [s for r in requests for s in r.sign_offs.select_related("reviewer", "signer")]
+    # Each reviewer's declaration as it was when they signed (or approved).
+    signers = [s.signer for s in sign_offs if s.signer_id] + [publication.approved_by]
+    declarations = list({signer.pk: signer for signer in signers if signer}.values())
     return {
         "publication": publication,
         "item": item,
         "document": readable_document(publication.publication),
-        "authors": authors,
+        "authors": authors_of_publication(publication),
         "revision": publication.revision,
         "requests": [
             {
                 "request": request,
-                "sign_offs": request.sign_offs.select_related("reviewer"),
+                "sign_offs": request.sign_offs.select_related("reviewer", "signer"),
                 "comments": request.comments.select_related("author", "resolved_by"),
                 "checks": request.reference_checks.select_related("reference", "checked_by"),
                 "cited": request.cited_references.all(),

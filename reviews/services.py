@@ -4,6 +4,7 @@ Each action checks who may take it, runs in one transaction, and leaves an audit
 """
 
 import reversion
+from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
@@ -13,6 +14,7 @@ from reversion.errors import RevertError
 from reversion.models import Revision, Version
 
 from reviews import notifications
+from reviews.authorship import authors_of_request
 from reviews.dates import add_months
 from reviews.models import (
     ROLE_PERMISSIONS,
@@ -23,20 +25,22 @@ from reviews.models import (
     ReferenceCheck,
     ReviewComment,
     Reviewer,
+    ReviewerSnapshot,
     ReviewPolicy,
     ReviewRequest,
     SignOff,
     WorkflowError,
 )
-from reviews.versions import (
-    authors_between,
-    content_hash,
-    latest_revision,
-    revision_numbers,
-    versions_of,
+from reviews.versions import content_hash, latest_revision, revision_numbers, versions_of
+from therapies.models import PAGE_MODELS, PublishedPage, Reference, SiteEdition, WithdrawnPage
+from therapies.publishing import (
+    PageSnapshot,
+    PublishingError,
+    build_publication,
+    check_address_is_free,
+    pages_showing,
+    publish,
 )
-from therapies.models import PAGE_MODELS, PublishedPage, SiteEdition, WithdrawnPage
-from therapies.publishing import PageSnapshot, build_publication, publish
 
 Action = AuditEvent.Action
 Decision = SignOff.Decision
@@ -73,14 +77,19 @@ def required_sign_offs() -> list[str]:
     return list(settings.REQUIRED_SIGN_OFFS)
 
 
-def supersede_open_requests(item: models.Model) -> None:
+def supersede_open_requests(
+    item: models.Model, reason: str = "The page was saved again after it was sent."
+) -> list[ReviewRequest]:
     """A new save sends the page back to draft: reviews of the earlier revision are void."""
-    for request in (
+    ended = list(
         ReviewRequest.objects.for_item(item).select_for_update().filter(state=State.IN_REVIEW)
-    ):
+    )
+    for request in ended:
         request.move_to(State.SUPERSEDED)
         request.closed_at = timezone.now()
+        request.closed_reason = reason
         request.save()
+    return ended
 
 
 def record_save(*, item: models.Model, user, summary: str, action: str = Action.SAVE) -> None:
@@ -97,6 +106,44 @@ def record_save(*, item: models.Model, user, summary: str, action: str = Action.
         comment=summary,
     )
     supersede_open_requests(item)
+
+
+def uses_of(row: models.Model) -> list[str]:
+    """What keeps a row from being deleted, a line per kind of use: the pages that show it, and
+    for a source, the published pages and changes in review that cite it. Empty when none."""
+    verb = "Cited by" if isinstance(row, Reference) else "Shown on"
+    pages: dict[str, list[str]] = {}
+    for page in pages_showing(row):
+        pages.setdefault(str(page._meta.verbose_name_plural), []).append(str(page))
+    uses = [f"{verb} {kind}: {', '.join(names)}" for kind, names in pages.items()]
+    if isinstance(row, Reference):
+        published = PublishedPage.objects.filter(citations__reference=row)
+        in_review = ReviewRequest.objects.filter(state=State.IN_REVIEW, cited_references=row)
+        if published:
+            uses.append(f"Cited by published pages: {', '.join(p.title for p in published)}")
+        if in_review:
+            uses.append(
+                f"Cited by changes in review: {', '.join(r.object_repr for r in in_review)}"
+            )
+    return uses
+
+
+@transaction.atomic
+def delete_feedback(*, feedback, user) -> None:
+    """Readers' words are kept, but one that must go (it names someone, say) can be deleted by
+    a superuser: the audit trail keeps that it was, and when and by whom, not what it said."""
+    if not user.is_superuser:
+        raise PermissionDenied("Only an administrator deletes reader feedback.")
+    answer = "helpful" if feedback.helpful else "not helpful"
+    audit(
+        action=Action.DELETE,
+        item=feedback,
+        actor=user,
+        object_repr=f"Reader feedback on {feedback.page_title}",
+        comment=f"Deleted reader feedback on “{feedback.page_title}” ({answer}, received "
+        f"{feedback.received_at:%d %B %Y}); what it said is not kept.",
+    )
+    feedback.delete()
 
 
 def record_delete(*, item: models.Model, user) -> None:
@@ -116,16 +163,37 @@ def submit_for_review(
     """Send the page's latest revision for review. `is_review`: this change is its scheduled
     review, so approving it moves the review dates once every reference is checked."""
     revision = check_can_submit(item, user, summary)
-    published = published_page_of(item)
-    if published and published.revision_id == revision.pk:
-        raise WorkflowError(
-            "This revision is already published: change something first, or record a review "
-            "with no change needed."
-        )
     # Freeze what readers will see, shared rows (conditions, references…) included: that is
-    # what the reviewers approve, and what the final approval publishes.
-    publication = build_publication(item).as_json()
+    # what the reviewers approve, and what the final approval publishes. The shared rows are
+    # locked while it is taken, so a change to one is either in it or after it, never between.
+    lock_rows(build_publication(item).shared_rows)
+    snapshot = build_publication(item)
+    try:
+        check_address_is_free(snapshot)
+    except PublishingError as error:
+        raise WorkflowError(str(error)) from error
+    published = published_page_of(item)
+    if (
+        published
+        and published.revision_id == revision.pk
+        and (published.slug, published.document) == (snapshot.slug, snapshot.document)
+    ):
+        raise WorkflowError(
+            "Readers already see exactly this revision: change something first, or record a "
+            "review with no change needed."
+        )
+    publication = snapshot.as_json()
     return open_request(item, user, summary, revision, publication, is_review=is_review)
+
+
+def lock_rows(rows: list[list]) -> None:
+    """Lock shared rows ([model label, id]) until the transaction ends."""
+    by_model: dict[str, list[int]] = {}
+    for label, pk in rows:
+        by_model.setdefault(label, []).append(pk)
+    for label, ids in by_model.items():
+        model = apps.get_model(label)
+        list(model._default_manager.select_for_update().filter(pk__in=ids).values_list("pk"))
 
 
 @transaction.atomic
@@ -189,13 +257,9 @@ def open_request(item, user, summary, revision, publication, **kind) -> ReviewRe
 
 
 def authors_of(request: ReviewRequest) -> set[int]:
-    """Everyone who wrote any part of the change under review: they cannot sign it off."""
-    item = request.item
-    published = published_page_of(item) if item else None
-    authors = authors_between(
-        item, after_id=published.revision_id if published else None, upto_id=request.revision_id
-    )
-    return authors | {request.submitted_by_id}
+    """Everyone who wrote any part of the change under review (the page, or a row it shows),
+    and whoever sent it: they cannot sign it off."""
+    return {author.user.pk for author in authors_of_request(request)} | {request.submitted_by_id}
 
 
 def check_can_sign(request: ReviewRequest, reviewer, role: str) -> None:
@@ -203,7 +267,7 @@ def check_can_sign(request: ReviewRequest, reviewer, role: str) -> None:
     if role not in ROLE_PERMISSIONS or not reviewer.has_perm(ROLE_PERMISSIONS[role]):
         raise PermissionDenied(f"You do not have the {EditorialRole(role).label} role.")
     if not request.is_open:
-        raise WorkflowError(f"This change is {request.get_state_display()}; it takes no sign-off.")
+        raise WorkflowError(request.why_closed)
     item = request.item
     if item is None:
         raise WorkflowError("This page has been deleted.")
@@ -214,6 +278,7 @@ def check_can_sign(request: ReviewRequest, reviewer, role: str) -> None:
         )
     if reviewer.pk in authors_of(request):
         raise WorkflowError("You wrote or edited this change, so someone else must sign it off.")
+    reviewer_profile(reviewer)
     signed = {sign_off.role: sign_off for sign_off in request.sign_offs.all()}
     if role in signed:
         raise WorkflowError(f"The {EditorialRole(role).label} has already signed off this change.")
@@ -237,6 +302,11 @@ def check_can_sign(request: ReviewRequest, reviewer, role: str) -> None:
                 "This is the page's review, so every source it cites is checked first. "
                 f"Not checked yet: {'; '.join(map(str, unchecked))}."
             )
+        if not request.no_change:
+            try:
+                check_address_is_free(PageSnapshot.from_json(request.publication))
+            except PublishingError as error:
+                raise WorkflowError(str(error)) from error
 
 
 @transaction.atomic
@@ -250,11 +320,13 @@ def sign_off(*, review_request: ReviewRequest, reviewer, role: str, decision: st
     if decision not in Decision.values:
         raise WorkflowError("Choose to approve or to request changes.")
     is_final = role == EditorialRole.SENIOR_MEDICAL_EDITOR
+    signer = ReviewerSnapshot.objects.of(reviewer_profile(reviewer), role)
     signed = SignOff.objects.create(
         review_request=request,
         revision=request.revision,
         content_hash=request.content_hash,
         reviewer=reviewer,
+        signer=signer,
         role=role,
         decision=decision,
         comment=comment,
@@ -276,7 +348,7 @@ def sign_off(*, review_request: ReviewRequest, reviewer, role: str, decision: st
         close(request, State.CHANGES_REQUESTED)
         transaction.on_commit(lambda: notifications.changes_requested(request, signed))
     elif is_final and request.no_change:
-        record_review(item=item, approver=reviewer_profile(reviewer), request=request)
+        record_review(item=item, approver=signer, request=request)
         close(request, State.CONFIRMED)
     elif is_final:
         publish_revision(
@@ -284,11 +356,11 @@ def sign_off(*, review_request: ReviewRequest, reviewer, role: str, decision: st
             revision=request.revision,
             publication=PageSnapshot.from_json(request.publication),
             user=reviewer,
-            approver=reviewer,
+            approved_by=signer,
             review_request=request,
         )
         if request.is_review:
-            record_review(item=item, approver=reviewer_profile(reviewer), request=request)
+            record_review(item=item, approver=signer, request=request)
         close(request, State.PUBLISHED)
     elif set(required_sign_offs()) <= set(
         request.sign_offs.filter(decision=Decision.APPROVED).values_list("role", flat=True)
@@ -307,8 +379,9 @@ def reviewer_profile(user) -> Reviewer:
     profile = Reviewer.objects.filter(user=user).first()
     if profile is None:
         raise WorkflowError(
-            "Readers are told who approved each page: add your reviewer profile (your name "
-            "and job title as readers see them) before giving final approval."
+            "Every sign-off records who gave it, with their declaration of interests: add "
+            "your reviewer profile (your name and job title as readers see them, linked to "
+            "your login by an administrator) before signing off."
         )
     return profile
 
@@ -320,7 +393,7 @@ def unchecked_references(request: ReviewRequest) -> list:
     return list(request.cited_references.exclude(pk__in=checked))
 
 
-def record_review(*, item, approver: Reviewer, request: ReviewRequest) -> PageReview:
+def record_review(*, item, approver: ReviewerSnapshot, request: ReviewRequest) -> PageReview:
     """The page has been reviewed today: its dates move on from today."""
     review = PageReview.objects.for_item(item).first() or PageReview(item=item)
     review.reviewed_on = timezone.localdate()
@@ -329,7 +402,7 @@ def record_review(*, item, approver: Reviewer, request: ReviewRequest) -> PageRe
     audit(
         action=Action.REVIEW,
         item=item,
-        actor=approver.user,
+        actor=approver.reviewer.user,
         revision=request.revision,
         comment=f"Reviewed ({request.kind_label}); next review {review.next_review_due:%d %B %Y}.",
     )
@@ -343,27 +416,32 @@ def publish_revision(
     revision: Revision,
     publication: PageSnapshot,
     user=None,
-    approver=None,
+    approved_by: ReviewerSnapshot | None = None,
     comment="",
     review_request: ReviewRequest | None = None,
 ) -> PublishedPage:
-    """Publish `publication`, built from `revision`, as approved by `approver` (a user)."""
-    profile = reviewer_profile(approver) if approver is not None else None
+    """Publish `publication`, built from `revision`, as approved by `approved_by`."""
     review = PageReview.objects.for_item(item).first()
     if review is None:
         # A page's first publication is its first review.
         review = PageReview.objects.create(
-            item=item, reviewed_on=timezone.localdate(), approved_by=profile
+            item=item, reviewed_on=timezone.localdate(), approved_by=approved_by
         )
     before = published_page_of(item)
+    withdrawn = WithdrawnPage.objects.filter(
+        kind=publication.kind, object_id=publication.object_id
+    ).first()
     summary = review_request.summary if review_request else comment
-    page = publish(
-        publication,
-        review=review,
-        revision=revision,
-        approved_by=profile,
-        change_summary=summary,
-    )
+    try:
+        page = publish(
+            publication,
+            review=review,
+            revision=revision,
+            approved_by=approved_by,
+            change_summary=summary,
+        )
+    except PublishingError as error:
+        raise WorkflowError(str(error)) from error
     if before and before.published_at == page.published_at:
         return page  # already published exactly so: nothing happened to record
     Publication.objects.create(
@@ -378,12 +456,19 @@ def publish_revision(
         published_by=user,
     )
     number = revision_numbers(item).get(revision.pk)
+    published = f"Revision {number} is now on the public site"
+    if withdrawn is not None:
+        published = (
+            f"Revision {number} is on the public site again, after a new review and final "
+            f"approval; it had been withdrawn on {withdrawn.withdrawn_at:%d %B %Y} "
+            f"(“{withdrawn.reason}”)"
+        )
     audit(
         action=Action.PUBLISH,
         item=item,
         actor=user,
         revision=revision,
-        comment=comment or f"Revision {number} is now on the public site.",
+        comment=comment or f"{published}.",
     )
     return page
 
@@ -397,6 +482,15 @@ def withdraw(*, page: PublishedPage, user, reason: str) -> WithdrawnPage:
     page = PublishedPage.objects.select_for_update().filter(pk=page.pk).first()
     if page is None:
         raise WorkflowError("This page is not published.")
+    item = PAGE_MODELS[page.kind]._default_manager.filter(pk=page.object_id).first()
+    # Coming back takes a new review and final approval: a review in progress ends here.
+    ended = []
+    if item is not None:
+        ended = supersede_open_requests(
+            item, f"The page was withdrawn from the public site: {reason.strip()}"
+        )
+    for request in ended:
+        transaction.on_commit(lambda request=request: notifications.review_ended(request))
     withdrawn, _ = WithdrawnPage.objects.update_or_create(
         kind=page.kind,
         slug=page.slug,
@@ -414,7 +508,7 @@ def withdraw(*, page: PublishedPage, user, reason: str) -> WithdrawnPage:
         object_id=page.object_id,
         object_repr=page.title,
         revision=page.revision,
-        comment=reason.strip(),
+        comment=reason.strip() + (" The review in progress ended with it." if ended else ""),
     )
     page.delete()
     return withdrawn

@@ -2,8 +2,10 @@
 
 import sys
 
+from django.contrib import admin
 from django.db import DatabaseError, DataError
 from django.shortcuts import render
+from django.urls import reverse
 
 
 def server_error(request):
@@ -19,3 +21,10 @@ def server_error(request):
         response["Retry-After"] = "5"
         return response
     return render(request, "500.html", status=500)
+
+
+def permission_denied(request, exception=None):
+    """403: in the admin's own look for editors and reviewers, in the site's for readers."""
+    if request.path.startswith(reverse("admin:index")):
+        return render(request, "admin/403.html", admin.site.each_context(request), status=403)
+    return render(request, "403.html", status=403)

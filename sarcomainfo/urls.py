@@ -18,3 +18,4 @@ urlpatterns = [
 
 # While the database is unreachable: a 503 that says to try again, not a bare 500.
 handler500 = "sarcomainfo.errors.server_error"
+handler403 = "sarcomainfo.errors.permission_denied"

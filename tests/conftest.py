@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from reviews.models import EditorialRole, PageReview, Reviewer
+from reviews.models import EditorialRole, PageReview, Reviewer, ReviewerSnapshot
 from therapies.models import (
     Availability,
     BrandName,
@@ -43,11 +43,13 @@ def seed(db):
 
 @pytest.fixture
 def approver(db):
-    return Reviewer.objects.create(
+    """A senior medical editor, as they were when they approved."""
+    reviewer = Reviewer.objects.create(
         name="Dr Test Approver",
         job_title="Consultant Oncologist",
         editorial_role=EditorialRole.SENIOR_MEDICAL_EDITOR,
     )
+    return ReviewerSnapshot.objects.of(reviewer, reviewer.editorial_role)
 
 
 @pytest.fixture

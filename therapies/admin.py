@@ -1,10 +1,10 @@
 from django.contrib import admin, messages
 from django.contrib.contenttypes.admin import GenericStackedInline
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import path
-from reversion.admin import VersionAdmin
+from django.urls import path, reverse
 
 from reviews import services
 from reviews.content_admin import CheckedIds, ReviewedContentAdmin, RichTextHelp
@@ -28,6 +28,7 @@ from therapies.models import (
     TopicSection,
     TopicSectionTherapy,
 )
+from therapies.publishing import pages_showing
 
 
 class PageReviewInline(GenericStackedInline):
@@ -98,28 +99,64 @@ class SideEffectAdmin(ReviewedContentAdmin):
     inlines = [PageReviewInline]
 
 
+def shown_on(row) -> list[tuple[models.Model, str]]:
+    """The pages that show a shared row, each with the address of its change form."""
+    return [
+        (page, reverse(f"admin:therapies_{page._meta.model_name}_change", args=[page.pk]))
+        for page in pages_showing(row)
+    ]
+
+
+class SharedContentAdmin(ReviewedContentAdmin):
+    """Rows several pages show. Changed here like a page (summary, revision, audit, conflict
+    check), never sent for review on their own: each page that shows one carries its change to
+    readers with the page's next approved publication, and lists who made it."""
+
+    is_page = False
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        pages = pages_showing(obj)
+        if pages:
+            names = ", ".join(str(page) for page in pages)
+            messages.info(
+                request,
+                f"Readers see this change once each page that shows it is sent for review and "
+                f"published: {names}.",
+            )
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.pk:
+            context["shown_on"] = shown_on(obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def history_view(self, request, object_id, extra_context=None):
+        row = self.page_or_404(request, object_id)
+        return super().history_view(request, object_id, {"shown_on": shown_on(row)})
+
+
 @admin.register(Condition)
-class ConditionAdmin(VersionAdmin):
+class ConditionAdmin(SharedContentAdmin):
     list_display = ["name", "abbreviation"]
     search_fields = ["name", "abbreviation"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(DrugClass)
-class DrugClassAdmin(VersionAdmin):
+class DrugClassAdmin(SharedContentAdmin):
     list_display = ["name", "abbreviation"]
     search_fields = ["name", "abbreviation"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(DosageForm)
-class DosageFormAdmin(VersionAdmin):
+class DosageFormAdmin(SharedContentAdmin):
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Reference)
-class ReferenceAdmin(VersionAdmin):
+class ReferenceAdmin(SharedContentAdmin):
     list_display = ["authors", "title", "journal", "year"]
     search_fields = ["authors", "title", "journal", "doi"]
 
@@ -155,9 +192,9 @@ class TopicAdmin(ReviewedContentAdmin):
 
 
 class TopicSectionForm(ContentForm):
-    def page(self, cleaned_data=None):
-        if cleaned_data and cleaned_data.get("topic"):
-            return cleaned_data["topic"]
+    def opened_page(self):
+        # The topic the section was in when the form opened: a move to another topic is
+        # checked against the topic it leaves (and changes both).
         return self.instance.topic if self.instance.topic_id else None
 
 
@@ -167,6 +204,7 @@ class TopicSectionAdmin(ReviewedContentAdmin):
 
     form = TopicSectionForm
     is_page = False
+    has_own_history = False
     list_display = ["__str__", "topic", "position"]
     list_select_related = ["topic"]
     inlines = [TopicSectionTherapyInline]
@@ -180,7 +218,8 @@ class TopicSectionAdmin(ReviewedContentAdmin):
 
 @admin.register(Feedback)
 class FeedbackAdmin(admin.ModelAdmin):
-    """What readers said. Read-only: it is their words."""
+    """What readers said. Read-only: it is their words. An administrator may delete one that
+    must go (it names someone, say); the audit trail records each deletion."""
 
     list_display = ["received_at", "page_title", "helpful", "comment"]
     list_filter = ["helpful", "kind"]
@@ -192,6 +231,13 @@ class FeedbackAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def delete_model(self, request, obj):
+        services.delete_feedback(feedback=obj, user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for feedback in queryset:
+            services.delete_feedback(feedback=feedback, user=request.user)
 
 
 @admin.register(PublishedPage)

@@ -21,7 +21,6 @@ SHOWN_TO_READERS = [
     "therapies.PublishedPage",
     "therapies.WithdrawnPage",
     "reviews.PageReview",
-    "reviews.Reviewer",
     "reviews.Publication",
 ]
 

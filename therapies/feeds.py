@@ -1,5 +1,6 @@
 from django.contrib.syndication.views import Feed
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import format_html
 
 from reviews.models import Publication
 from therapies import rich_text
@@ -20,7 +21,7 @@ class LatestChangesFeed(Feed):
             for page in PublishedPage.objects.only("kind", "object_id", "slug", "title")
         }
         entries = []
-        for publication in Publication.objects.select_related("content_type")[:200]:
+        for publication in Publication.objects.select_related("content_type", "approved_by")[:200]:
             kind = KIND_OF_MODEL.get(publication.content_type.model)
             page = pages.get((kind, publication.object_id))
             if page is not None:
@@ -33,7 +34,17 @@ class LatestChangesFeed(Feed):
 
     def item_description(self, item):
         # Atom readers show the summary as HTML, so it is sanitised like every editor's text.
-        return rich_text.render(item[0].summary)
+        publication = item[0]
+        summary = rich_text.render(publication.summary)
+        approver = publication.approved_by  # as they were when they approved it
+        if approver is None:
+            return summary
+        return summary + format_html(
+            "<p>Approved by {} {}, {}.</p>",
+            approver.get_editorial_role_display(),
+            approver.name,
+            approver.job_title,
+        )
 
     def item_link(self, item):
         return item[1].get_absolute_url()

@@ -22,3 +22,40 @@ class AddIndexOnPostgreSQL(OnPostgreSQLOnly, migrations.AddIndex):
 class AlterFieldOnPostgreSQL(OnPostgreSQLOnly, migrations.AlterField):
     """A change SQLite has no use for, such as a longer text column (it enforces no length).
     Remaking a table on SQLite would also try to build the PostgreSQL-only indexes in it."""
+
+
+def without_postgresql_indexes(state):
+    """A copy of a migration state whose models have no PostgreSQL-only indexes."""
+    state = state.clone()
+    for (app_label, model_name), model_state in list(state.models.items()):
+        indexes = model_state.options.get("indexes", [])
+        kept = [i for i in indexes if not type(i).__module__.startswith("django.contrib.postgres")]
+        if len(kept) != len(indexes):
+            model_state.options["indexes"] = kept
+            state.reload_model(app_label, model_name, delay=True)
+    return state
+
+
+class RemakesTablesWithoutPostgreSQLIndexes:
+    """For a change SQLite makes by remaking the table (dropping or renaming a foreign key):
+    the remade table gets every index but those only PostgreSQL can build."""
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor != "postgresql":
+            from_state = without_postgresql_indexes(from_state)
+            to_state = without_postgresql_indexes(to_state)
+        super().database_forwards(app_label, schema_editor, from_state, to_state)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor != "postgresql":
+            from_state = without_postgresql_indexes(from_state)
+            to_state = without_postgresql_indexes(to_state)
+        super().database_backwards(app_label, schema_editor, from_state, to_state)
+
+
+class RemoveField(RemakesTablesWithoutPostgreSQLIndexes, migrations.RemoveField):
+    pass
+
+
+class RenameField(RemakesTablesWithoutPostgreSQLIndexes, migrations.RenameField):
+    pass

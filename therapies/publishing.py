@@ -6,13 +6,18 @@
 from dataclasses import asdict, dataclass, field
 
 from django.db import models, transaction
-from django.db.models import Prefetch
+from django.db.models import Max, Prefetch
 from django.utils import timezone
+from reversion.models import Revision
 
 from therapies.models import (
+    Condition,
+    DosageForm,
+    DrugClass,
     GlossaryTerm,
     Indication,
     PageKind,
+    PublishedCitation,
     PublishedFacet,
     PublishedPage,
     Reference,
@@ -32,7 +37,12 @@ class PublishingError(Exception):
 
 @dataclass
 class PageSnapshot:
-    """Everything readers will see of one page: what reviewers approve, and what is published."""
+    """Everything readers will see of one page: what reviewers approve, and what is published.
+
+    `shared_rows` names the rows of other models the page shows (its conditions, references…)
+    as [model label, id]; `as_of_revision` is the latest revision in the system when the
+    snapshot was taken. Together they say whose changes to shared rows it carries.
+    """
 
     kind: str
     object_id: int
@@ -41,6 +51,8 @@ class PageSnapshot:
     document: dict
     search_text: str = ""
     facets: set[tuple[str, str, str]] = field(default_factory=set)
+    shared_rows: list[list] = field(default_factory=list)
+    as_of_revision: int | None = None
 
     def as_json(self) -> dict:
         return {**asdict(self), "facets": sorted([str(n), v, label] for n, v, label in self.facets)}
@@ -48,6 +60,24 @@ class PageSnapshot:
     @classmethod
     def from_json(cls, data: dict) -> "PageSnapshot":
         return cls(**{**data, "facets": {tuple(facet) for facet in data["facets"]}})
+
+    @property
+    def reference_ids(self) -> list[int]:
+        label = Reference._meta.label_lower
+        return [pk for model, pk in self.shared_rows if model == label]
+
+    @property
+    def address(self) -> str:
+        return PublishedPage(kind=self.kind, slug=self.slug).get_absolute_url()
+
+
+def shared_rows(*rows: models.Model) -> list[list]:
+    """The rows, as a snapshot lists them: [model label, id], each once, in a stable order."""
+    return sorted({(row._meta.label_lower, row.pk) for row in rows if row is not None})
+
+
+def latest_revision_id() -> int | None:
+    return Revision.objects.aggregate(latest=Max("pk"))["latest"]
 
 
 def reference_document(reference: Reference) -> dict:
@@ -164,6 +194,14 @@ def therapy_snapshot(therapy: Therapy, approved: dict[int, tuple[str, str]]) -> 
     }
     if drug_class:
         facets.add((PublishedFacet.Name.DRUG_CLASS, drug_class.slug, str(drug_class)))
+    shown = [
+        drug_class,
+        *therapy.dosage_forms.all(),
+        *(indication.condition for indication in therapy.indications.all()),
+        *therapy.references.all(),
+        # A side effect's name comes from its own approved page where it has one.
+        *(link.side_effect for link in links if link.side_effect_id not in approved),
+    ]
     # Readers find a drug by its generic name, a brand name, what it treats or what it causes.
     searchable = [
         therapy.generic_name,
@@ -179,10 +217,12 @@ def therapy_snapshot(therapy: Therapy, approved: dict[int, tuple[str, str]]) -> 
         document=document,
         search_text=" | ".join(search_key(text) for text in searchable),
         facets=facets,
+        shared_rows=shared_rows(*shown),
     )
 
 
 def build_side_effect(side_effect: SideEffect) -> PageSnapshot:
+    references = list(side_effect.references.all())
     return PageSnapshot(
         kind=PageKind.SIDE_EFFECT,
         object_id=side_effect.pk,
@@ -193,12 +233,14 @@ def build_side_effect(side_effect: SideEffect) -> PageSnapshot:
             "medical_name": side_effect.medical_name,
             "what_it_is": side_effect.what_it_is,
             "what_helps": side_effect.what_helps,
-            "references": [reference_document(ref) for ref in side_effect.references.all()],
+            "references": [reference_document(ref) for ref in references],
         },
+        shared_rows=shared_rows(*references),
     )
 
 
 def build_glossary_term(term: GlossaryTerm) -> PageSnapshot:
+    references = list(term.references.all())
     return PageSnapshot(
         kind=PageKind.GLOSSARY_TERM,
         object_id=term.pk,
@@ -208,13 +250,15 @@ def build_glossary_term(term: GlossaryTerm) -> PageSnapshot:
             "term": term.term,
             "explanation": term.explanation,
             "forms": term.forms,
-            "references": [reference_document(ref) for ref in term.references.all()],
+            "references": [reference_document(ref) for ref in references],
         },
+        shared_rows=shared_rows(*references),
     )
 
 
 def build_topic(topic: Topic) -> PageSnapshot:
     sections = TopicSection.objects.filter(topic=topic).prefetch_related("presented")
+    references = list(topic.references.all())
     return PageSnapshot(
         kind=PageKind.TOPIC,
         object_id=topic.pk,
@@ -232,10 +276,11 @@ def build_topic(topic: Topic) -> PageSnapshot:
                 }
                 for section in sections
             ],
-            "references": [reference_document(ref) for ref in topic.references.all()],
+            "references": [reference_document(ref) for ref in references],
             "references_note": topic.references_note,
             "production_note": topic.production_note,
         },
+        shared_rows=shared_rows(*references),
     )
 
 
@@ -249,7 +294,65 @@ BUILDERS = {
 
 def build_publication(item: models.Model) -> PageSnapshot:
     """What readers would see of `item` if its working rows were published now."""
-    return BUILDERS[type(item)](item)
+    snapshot = BUILDERS[type(item)](item)
+    snapshot.as_of_revision = latest_revision_id()
+    return snapshot
+
+
+# Which pages show a shared row, by the row's model: the working pages whose snapshot lists it.
+SHOWN_ON = {
+    Condition: lambda row: [Therapy.objects.filter(indications__condition=row)],
+    DrugClass: lambda row: [row.therapies.all()],
+    DosageForm: lambda row: [row.therapies.all()],
+    Reference: lambda row: [
+        row.topics.all(),
+        row.therapies.all(),
+        row.side_effects.all(),
+        row.glossary_terms.all(),
+    ],
+    SideEffect: lambda row: [Therapy.objects.filter(side_effect_links__side_effect=row)],
+}
+
+
+def pages_showing(row: models.Model) -> list[models.Model]:
+    """The pages whose working rows show `row` (a condition, a reference…), each once."""
+    pages = SHOWN_ON.get(type(row), lambda row: [])(row)
+    return list(dict.fromkeys(page for queryset in pages for page in queryset.distinct()))
+
+
+def address_holder(publication: PageSnapshot) -> PublishedPage | None:
+    """Another published page at the address this one would take, if there is one."""
+    return (
+        PublishedPage.objects.filter(kind=publication.kind, slug=publication.slug)
+        .exclude(object_id=publication.object_id)
+        .first()
+    )
+
+
+def check_sources_exist(publication: PageSnapshot) -> None:
+    ids = set(publication.reference_ids)
+    missing = ids - set(Reference.objects.filter(pk__in=ids).values_list("pk", flat=True))
+    if missing:
+        raise PublishingError(
+            "A source this page cites has been deleted since the page was sent for review, so "
+            "it cannot be published as it was approved. Send the page for review again."
+        )
+
+
+def check_can_publish(publication: PageSnapshot) -> None:
+    """Raise the reason `publication` cannot be what readers see, if there is one."""
+    check_address_is_free(publication)
+    check_sources_exist(publication)
+
+
+def check_address_is_free(publication: PageSnapshot) -> None:
+    holder = address_holder(publication)
+    if holder is not None:
+        raise PublishingError(
+            f"{publication.address} is still the address of the published page “{holder.title}”. "
+            "Give this page another address, or publish the other page at a new address (or "
+            "withdraw it) first."
+        )
 
 
 @transaction.atomic
@@ -265,6 +368,7 @@ def publish(
         raise PublishingError(
             f"“{publication.title}” has no review record: record its review before publishing."
         )
+    check_can_publish(publication)
     page = PublishedPage.objects.select_for_update().filter(
         kind=publication.kind, object_id=publication.object_id
     )
@@ -280,6 +384,8 @@ def publish(
         and (approved_by is None or page.approved_by_id == approved_by.pk)
         and page.change_summary == change_summary
         and set(page.facets.values_list("name", "value", "label")) == facets
+        and set(page.citations.values_list("reference_id", flat=True))
+        == set(publication.reference_ids)
     )
     if unchanged:
         return page
@@ -299,6 +405,10 @@ def publish(
     PublishedFacet.objects.bulk_create(
         PublishedFacet(page=page, name=name, value=value, label=label)
         for name, value, label in sorted(facets)
+    )
+    page.citations.all().delete()
+    PublishedCitation.objects.bulk_create(
+        PublishedCitation(page=page, reference_id=pk) for pk in publication.reference_ids
     )
     WithdrawnPage.objects.filter(kind=page.kind, slug=page.slug).delete()
     return page

@@ -15,7 +15,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from reversion.models import Version
 
-from reviews.models import PageReview, Reviewer
+from reviews.models import PageReview, Reviewer, ReviewerSnapshot
 from reviews.services import publish_revision
 from reviews.versions import content_hash, latest_revision
 from therapies import readability
@@ -102,6 +102,10 @@ class SeedLoader:
         conditions = self.by_slug(Condition, data["conditions"])
         drug_classes = self.by_slug(DrugClass, data["drug_classes"])
         forms = self.by_slug(DosageForm, data["dosage_forms"])
+        # Rows the pages share have revisions of their own, so their history starts here.
+        for rows in (references, conditions, drug_classes, forms):
+            for row in rows.values():
+                self.record_revision(row, "Loaded from the seed content.")
         side_effects = {}
         for s in data["side_effects"]:
             side_effect, write = self.upsert(SideEffect, {"slug": s["slug"]}, without(s, "slug"))
@@ -232,7 +236,7 @@ class SeedLoader:
             defaults={
                 "reviewed_on": review["reviewed_on"],
                 "next_review_due": review["next_review_due"],
-                "approved_by": approver,
+                "approved_by": ReviewerSnapshot.objects.of(approver, approver.editorial_role),
             },
         )
 

@@ -1,4 +1,4 @@
-from reviews.models.reviewers import EditorialRole, Reviewer
+from reviews.models.reviewers import NOTE_LENGTH, EditorialRole, Reviewer, ReviewerSnapshot
 from reviews.models.schedule import PageReview, ReviewPolicy
 from reviews.models.workflow import (
     ROLE_PERMISSIONS,
@@ -14,6 +14,7 @@ from reviews.models.workflow import (
 )
 
 __all__ = [
+    "NOTE_LENGTH",
     "ROLE_PERMISSIONS",
     "AuditEvent",
     "EditorialRole",
@@ -26,6 +27,7 @@ __all__ = [
     "ReviewPolicy",
     "ReviewRequest",
     "Reviewer",
+    "ReviewerSnapshot",
     "SignOff",
     "WorkflowError",
 ]

@@ -16,11 +16,12 @@ from django.utils import timezone
 
 from reviews.dates import add_months
 from reviews.models.items import ItemQuerySet
-from reviews.models.reviewers import Reviewer
+from reviews.models.reviewers import ReviewerSnapshot
 
+MAX_CYCLE_MONTHS = 60
 CYCLE_LIMITS = [
     MinValueValidator(1, "A review cycle is at least 1 month."),
-    MaxValueValidator(60, "A review cycle is at most 60 months (5 years)."),
+    MaxValueValidator(MAX_CYCLE_MONTHS, "A review cycle is at most 60 months (5 years)."),
 ]
 
 
@@ -72,7 +73,12 @@ class PageReview(models.Model):
         editable=False, help_text="The review date plus the review cycle."
     )
     approved_by = models.ForeignKey(
-        Reviewer, null=True, blank=True, on_delete=models.PROTECT, related_name="approvals"
+        ReviewerSnapshot,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="approvals",
+        help_text="Who approved the latest review, as they were when they approved it.",
     )
     responsible_editor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -102,6 +108,8 @@ class PageReview(models.Model):
     def clean(self):
         if self.reviewed_on and self.reviewed_on > timezone.localdate():
             raise ValidationError({"reviewed_on": "A review date cannot be in the future."})
+        if self.cycle_months is not None and not 1 <= self.cycle_months <= MAX_CYCLE_MONTHS:
+            return  # the field's own validators say so; there is no date to work out
         if self.reviewed_on and self.computed_next_review() <= self.reviewed_on:
             raise ValidationError("The next review must come after the date it was reviewed.")
 

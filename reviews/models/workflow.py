@@ -8,7 +8,7 @@ from django.db import models
 from reversion.models import Revision
 
 from reviews.models.items import ItemQuerySet
-from reviews.models.reviewers import EditorialRole
+from reviews.models.reviewers import NOTE_LENGTH, EditorialRole
 
 
 class WorkflowError(Exception):
@@ -23,7 +23,7 @@ class ReviewRequest(models.Model):
         CHANGES_REQUESTED = "changes_requested", "changes requested"
         PUBLISHED = "published", "approved and published"
         CONFIRMED = "confirmed", "reviewed: no change needed"
-        SUPERSEDED = "superseded", "superseded by a later save"
+        SUPERSEDED = "superseded", "superseded"
 
     # Which state may follow which; anything else is refused.
     NEXT_STATES = {
@@ -48,13 +48,18 @@ class ReviewRequest(models.Model):
     publication = models.JSONField(
         help_text="Everything readers will see if this is approved, frozen when it was sent."
     )
-    summary = models.TextField(help_text="What changed, and why.")
+    summary = models.TextField(max_length=NOTE_LENGTH, help_text="What changed, and why.")
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     submitted_at = models.DateTimeField(auto_now_add=True)
     state = models.CharField(max_length=20, choices=State, default=State.IN_REVIEW)
     closed_at = models.DateTimeField(null=True, blank=True)
+    closed_reason = models.CharField(
+        max_length=NOTE_LENGTH + 100,
+        blank=True,
+        help_text="Why it ended without a decision (a later save, a withdrawal).",
+    )
     is_review = models.BooleanField(
         default=False,
         help_text="This is the page's scheduled review: approving it moves the review dates, "
@@ -90,11 +95,25 @@ class ReviewRequest(models.Model):
 
     def move_to(self, state: str) -> None:
         if state not in self.NEXT_STATES[self.state]:
-            raise WorkflowError(
-                f"This change is {self.get_state_display()}; it cannot become "
-                f"{self.State(state).label}."
-            )
+            raise WorkflowError(f"{self.why_closed} It cannot be {self.State(state).label} now.")
         self.state = state
+
+    @property
+    def why_closed(self) -> str:
+        """Why this change takes no more sign-offs, in the words a reviewer reads."""
+        match self.state:
+            case self.State.CHANGES_REQUESTED:
+                return "Changes were requested on this revision, so it can no longer be signed off."
+            case self.State.PUBLISHED:
+                return "This revision has been approved and published: nothing is left to sign."
+            case self.State.CONFIRMED:
+                return (
+                    "This review has been confirmed with no change needed: nothing is left to sign."
+                )
+            case self.State.SUPERSEDED:
+                reason = self.closed_reason or "The page was saved again after it was sent."
+                return f"This review has ended, so it can no longer be signed off. {reason}"
+        return "This change is still in review."
 
     @property
     def is_open(self) -> bool:
@@ -124,9 +143,17 @@ class SignOff(models.Model):
     reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="sign_offs"
     )
+    signer = models.ForeignKey(
+        "reviews.ReviewerSnapshot",
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="sign_offs",
+        help_text="Who signed, as readers and assessors are told: name, role, credentials and "
+        "declaration of interests as they were at that moment.",
+    )
     role = models.CharField(max_length=32, choices=EditorialRole)
     decision = models.CharField(max_length=20, choices=Decision)
-    comment = models.TextField(blank=True)
+    comment = models.TextField(blank=True, max_length=NOTE_LENGTH)
     signed_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -139,6 +166,13 @@ class SignOff(models.Model):
 
     def __str__(self):
         return f"{self.get_role_display()} {self.reviewer}: {self.get_decision_display()}"
+
+    @property
+    def signed_by(self) -> str:
+        """The signer's name as they signed (a login's name only for older sign-offs)."""
+        if self.signer_id:
+            return self.signer.name
+        return self.reviewer.get_full_name() or self.reviewer.get_username()
 
 
 class AuditEventQuerySet(ItemQuerySet):
@@ -212,7 +246,7 @@ class Publication(models.Model):
     publication = models.JSONField(help_text="Exactly what readers were shown.")
     summary = models.TextField(blank=True)
     approved_by = models.ForeignKey(
-        "reviews.Reviewer", null=True, on_delete=models.PROTECT, related_name="+"
+        "reviews.ReviewerSnapshot", null=True, on_delete=models.PROTECT, related_name="+"
     )
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
@@ -276,7 +310,7 @@ class ReviewComment(models.Model):
     field = models.CharField(
         max_length=100, blank=True, help_text="The part of the page it is about, if one."
     )
-    text = models.TextField()
+    text = models.TextField(max_length=NOTE_LENGTH)
     created_at = models.DateTimeField(auto_now_add=True)
     status = models.CharField(max_length=20, choices=Status, default=Status.OPEN)
     resolved_by = models.ForeignKey(
@@ -291,7 +325,9 @@ class ReviewComment(models.Model):
         related_name="+",
         help_text="The revision that made the change, when accepted.",
     )
-    reason = models.TextField(blank=True, help_text="Why not, when not accepted.")
+    reason = models.TextField(
+        blank=True, max_length=NOTE_LENGTH, help_text="Why not, when not accepted."
+    )
 
     class Meta:
         ordering = ["created_at", "pk"]

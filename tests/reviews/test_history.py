@@ -253,7 +253,7 @@ def test_the_audit_trail_records_every_action(imatinib, as_user, people):
     assert saved.revision is not None and saved.comment.startswith("New summary")
     history = as_user("editor").get(HISTORY.format(imatinib.pk)).text
     assert "requested changes" in history
-    assert "Lay reviewer Lay: changes requested: “Simpler please.”" in history
+    assert "Lay reviewer Dr Lay: changes requested: “Simpler please.”" in history
 
 
 def test_nobody_can_change_or_delete_the_audit_trail(imatinib, admin_client):

@@ -14,12 +14,14 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from reversion.models import Version
 
-from reviews.models import Publication, ReviewComment
+from reviews.models import Publication, ReviewComment, Reviewer
 from tests.admin_forms import log_in
 from tests.reviews.test_workflow import SIGNERS, decide, edit_summary, submit
 from therapies.models import GlossaryTerm, PublishedPage, Therapy
 
 ROLES = ["anonymous", "editor", "clinical", "lay", "senior", "superuser"]
+# People with two roles: each may do what either role may, no more.
+TWO_ROLES = ["editor+clinical", "editor+lay", "editor+senior", "clinical+lay"]
 STAFF = set(ROLES) - {"anonymous"}
 EVERYONE = set(ROLES)
 NOBODY: set[str] = set()
@@ -66,6 +68,8 @@ PUBLISHED_FIRST = [
 ]
 VERSIONED = [m for m, rule in MODELS.items() if rule == CONTENT]
 REVIEWED_PAGES = ["therapy", "sideeffect", "glossaryterm", "topic"]
+# Rows with revisions of their own that are not pages: history, comparison and restore too.
+SHARED_ROWS = ["condition", "drugclass", "dosageform", "reference"]
 
 # Everything else: (who may GET, who may POST). Admin pages send others to the login page if
 # they are not logged in, and answer 403 to staff without the permission.
@@ -90,9 +94,16 @@ PAGES = {
     "admin:reviews_reviewrequest_answer_comment": (EDIT, EDIT),
     "admin:reviews_publication_record": (STAFF, STAFF),
     "admin:therapies_publishedpage_withdraw": (SENIOR, SENIOR),
-    **{f"admin:therapies_{m}_compare": (STAFF, STAFF) for m in REVIEWED_PAGES},
+    **{f"admin:therapies_{m}_compare": (STAFF, STAFF) for m in REVIEWED_PAGES + SHARED_ROWS},
     # A GET goes back to the history; restoring takes a POST.
-    **{f"admin:therapies_{m}_restore": (STAFF, EDIT) for m in REVIEWED_PAGES},
+    **{f"admin:therapies_{m}_restore": (STAFF, EDIT) for m in REVIEWED_PAGES + SHARED_ROWS},
+    # Reviewer profiles are versioned like content; senior medical editors keep them, and only
+    # a superuser recovers a deleted one.
+    "admin:reviews_reviewer_compare": (STAFF, STAFF),
+    "admin:reviews_reviewer_restore": (STAFF, SENIOR),
+    "admin:reviews_reviewer_recoverlist": (SUPER, SUPER),
+    "admin:reviews_reviewer_recover": (SUPER, SUPER),
+    "admin:reviews_reviewer_revision": (STAFF, STAFF),
     **{f"admin:therapies_{m}_submit": (EDIT, EDIT) for m in REVIEWED_PAGES},
     **{f"admin:therapies_{m}_confirm_review": (EDIT, EDIT) for m in REVIEWED_PAGES},
     # The public site: readers' pages answer everyone; feedback is posted by anyone.
@@ -123,9 +134,8 @@ def admin_model_rules():
         if model in VERSIONED:
             yield f"admin:{model}_recoverlist", (EDIT, EDIT)
             yield f"admin:{model}_recover", (EDIT, EDIT)
-            # Pages' old revisions are read in the history and restored from there.
-            pages = model.removeprefix("therapies_") in [*REVIEWED_PAGES, "topicsection"]
-            yield f"admin:{model}_revision", (STAFF, STAFF) if pages else (EDIT, EDIT)
+            # Old revisions are read in the history and restored from there.
+            yield f"admin:{model}_revision", (STAFF, STAFF)
 
 
 RULES = {**dict(admin_model_rules()), **PAGES}
@@ -164,6 +174,15 @@ def site(seed, people, as_user, client):
     """Something of every kind, so every address has a real object to show."""
     User = get_user_model()
     people["superuser"] = User.objects.create_superuser("boss", "b@example.org", "boss-pw-1")
+    groups = {role: people[role].groups.get() for role in ["editor", "clinical", "lay", "senior"]}
+    for role in TWO_ROLES:
+        user = User.objects.create_user(role, f"{role}@example.org", "pw", is_staff=True)
+        user.groups.set([groups[part] for part in role.split("+")])
+        reviewer_role = SIGNS_AS[role]
+        Reviewer.objects.create(
+            user=user, name=f"Dr {role}", job_title="Consultant", editorial_role=reviewer_role
+        )
+        people[role] = user
     imatinib = Therapy.objects.get(slug="imatinib")
     edit_summary(as_user, imatinib, "Plainer words.")
     request = submit(as_user, imatinib)
@@ -224,9 +243,8 @@ def address(name: str, pattern: URLPattern, site) -> str:
     elif name == "admin:therapies_publishedpage_withdraw":
         kwargs = {"pk": PublishedPage.objects.get(slug="imatinib").pk}
     elif name.endswith("_recover"):
-        model_class = ContentType.objects.get(
-            app_label="therapies", model=model_key.removeprefix("therapies_")
-        ).model_class()
+        app_label, model = model_key.split("_", 1)
+        model_class = ContentType.objects.get(app_label=app_label, model=model).model_class()
         deleted = Version.objects.get_deleted(model_class).first()
         # Only a glossary term was deleted; the others have nothing to recover: 404 when allowed.
         return reverse(name, args=[deleted.pk if deleted else 999999])
@@ -254,7 +272,18 @@ def address(name: str, pattern: URLPattern, site) -> str:
 
 
 # What each role signs as, when it posts a decision.
-SIGNS_AS = {**dict(SIGNERS), "superuser": "clinical_reviewer"}
+SIGNS_AS = {
+    **dict(SIGNERS),
+    "superuser": "clinical_reviewer",
+    "editor+clinical": "clinical_reviewer",
+    "editor+lay": "lay_reviewer",
+    "editor+senior": "senior_medical_editor",
+    "clinical+lay": "lay_reviewer",
+}
+
+
+def may(role: str, allowed: set[str]) -> bool:
+    return any(part in allowed for part in role.split("+"))
 
 
 def signed_in(people, role: str) -> tuple[Client, str]:
@@ -296,7 +325,7 @@ def expected(name: str, role: str, method: str, allowed: set[str], url: str) -> 
         # Nothing of this kind exists to show: Django says so (302 or 404) before it asks
         # about permissions, so the answer says nothing about them.
         return {302, 403, 404}
-    if role in allowed:
+    if may(role, allowed):
         return {200, 302}
     if role == "anonymous":
         return {302}  # to the login page
@@ -305,13 +334,13 @@ def expected(name: str, role: str, method: str, allowed: set[str], url: str) -> 
 
 def test_every_role_gets_its_answer_from_every_address(site, people):
     wrong = []
-    clients = {role: signed_in(people, role) for role in ROLES}
+    clients = {role: signed_in(people, role) for role in ROLES + TWO_ROLES}
     for name, pattern in named_patterns():
         if unnamed(name):
             continue
         url = address(name, pattern, site)
         may_get, may_post = RULES[name]
-        for role in ROLES:
+        for role in ROLES + TWO_ROLES:
             for method, allowed in [("GET", may_get), ("POST", may_post)]:
                 client, token = clients[role]
                 if role != "anonymous" and "_auth_user_id" not in client.session:

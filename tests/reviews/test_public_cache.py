@@ -59,15 +59,6 @@ def test_new_review_dates_reach_the_very_next_request(seed, people, client):
     assert "01 December 2024" in response.text
 
 
-def test_an_approvers_new_name_reaches_the_very_next_request(seed, client):
-    fill_cache(client)
-    approver = PublishedPage.objects.get(slug="imatinib").approved_by
-    assert approver.name in client.get(PUBLIC).text
-    approver.name = "Professor Fiona Cowie"
-    approver.save()
-    assert "Professor Fiona Cowie" in client.get(PUBLIC).text
-
-
 def test_a_review_falling_due_overnight_shows_the_next_morning(seed, client, monkeypatch):
     from django.utils import timezone
 

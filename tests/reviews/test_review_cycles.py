@@ -141,7 +141,7 @@ def test_changing_the_default_cycle_moves_every_page_that_follows_it(imatinib, a
     url = f"/admin/reviews/reviewpolicy/{policy.pk}/change/"
     assert as_user("editor").post(url, {"default_cycle_months": "24"}).status_code == 403
     response = as_user("senior").post(url, {"default_cycle_months": "24"}, follow=True)
-    assert "moved with the cycle" in response.text
+    assert "The default cycle is now 24 months: the next review date of" in response.text
     assert review_of(topic).next_review_due == datetime.date(2024, 12, 1)
     assert review_of(imatinib).next_review_due == datetime.date(2023, 12, 1)  # its own cycle
     response = as_user("senior").post(url, {"default_cycle_months": "0"})

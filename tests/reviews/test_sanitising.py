@@ -187,7 +187,8 @@ class OpenForm:
             # As when the editor opens the form again: it knows the latest save.
             page = type(self.obj).objects.get(pk=self.obj.pk)
             data["opened_edit_version"] = [page.edit_version]
-            data["opened_revision"] = [latest_revision(page).pk]
+            revision = latest_revision(page)
+            data["opened_revision"] = [revision.pk if revision else ""]
         response = self.client.post(self.url, data)
         if response.status_code == 200:
             refused = self.refused(response.context)

@@ -22,6 +22,7 @@ from therapies.models.content import (
 from therapies.models.feedback import Feedback
 from therapies.models.published import (
     PageKind,
+    PublishedCitation,
     PublishedFacet,
     PublishedPage,
     SiteEdition,
@@ -55,6 +56,7 @@ __all__ = [
     "Nation",
     "NhsStatus",
     "PageKind",
+    "PublishedCitation",
     "PublishedFacet",
     "PublishedPage",
     "ReadingLevel",

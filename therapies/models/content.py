@@ -1,10 +1,17 @@
 """The working rows editors change in the admin. Readers never see these directly: publishing
 freezes them into the published read model (therapies.models.published)."""
 
+import datetime
+
 import reversion
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from therapies.models.published import PageKind
+
+# The most an editor's long text may hold: several screens, far more than any page needs, and
+# a form error (not a server error) beyond it.
+LONG_TEXT = 10_000
 
 # Every content model is versioned. A page's revision holds the rows it owns (`follow`), so
 # restoring it brings them back as they were; the shared rows it points to (conditions,
@@ -25,8 +32,9 @@ class VersionedModel(models.Model):
         abstract = True
 
 
-class PageContent(VersionedModel):
-    """A model readers see as a page of its own: reviewed, signed off and published."""
+class EditedContent(VersionedModel):
+    """Content editors change in a form of its own. The edit counter is read when the form opens
+    and checked when it is saved, so two editors never overwrite each other unseen."""
 
     edit_version = models.PositiveIntegerField(default=1, editable=False)
 
@@ -34,8 +42,28 @@ class PageContent(VersionedModel):
         abstract = True
 
 
-@reversion.register()
-class Condition(VersionedModel):
+class PageContent(EditedContent):
+    """A model readers see as a page of its own: reviewed, signed off and published."""
+
+    class Meta:
+        abstract = True
+
+
+class SharedContent(EditedContent):
+    """A row several pages show (a condition, a reference…). It has no page of its own: a change
+    to it reaches readers with the next approved publication of each page that shows it, and
+    whoever made the change is an author of that page's change."""
+
+    class Meta:
+        abstract = True
+
+
+def next_year() -> int:
+    return datetime.date.today().year + 1
+
+
+@reversion.register(exclude=["edit_version"])
+class Condition(SharedContent):
     name = models.CharField(max_length=200, unique=True)
     abbreviation = models.CharField(max_length=20, blank=True, help_text="e.g. GIST")
     slug = models.SlugField(max_length=200, unique=True)
@@ -47,8 +75,8 @@ class Condition(VersionedModel):
         return f"{self.name} ({self.abbreviation})" if self.abbreviation else self.name
 
 
-@reversion.register()
-class DrugClass(VersionedModel):
+@reversion.register(exclude=["edit_version"])
+class DrugClass(SharedContent):
     name = models.CharField(max_length=200, unique=True)
     abbreviation = models.CharField(max_length=20, blank=True, help_text="e.g. TKI")
     slug = models.SlugField(max_length=200, unique=True)
@@ -61,8 +89,8 @@ class DrugClass(VersionedModel):
         return f"{self.name} ({self.abbreviation})" if self.abbreviation else self.name
 
 
-@reversion.register()
-class DosageForm(VersionedModel):
+@reversion.register(exclude=["edit_version"])
+class DosageForm(SharedContent):
     """How a drug comes: tablets, capsules, liquid, injection…"""
 
     name = models.CharField(max_length=100, unique=True, help_text="As readers say it: tablets")
@@ -75,14 +103,18 @@ class DosageForm(VersionedModel):
         return self.name
 
 
-@reversion.register()
-class Reference(VersionedModel):
+@reversion.register(exclude=["edit_version"])
+class Reference(SharedContent):
     """A source, cited in full."""
 
     authors = models.CharField(max_length=500, help_text="e.g. Gronchi A, Miah AB et al.")
     title = models.CharField(max_length=500)
     journal = models.CharField(max_length=300, blank=True)
-    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    year = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1800), MaxValueValidator(next_year)],
+    )
     volume = models.CharField(max_length=20, blank=True)
     issue = models.CharField(max_length=20, blank=True)
     pages = models.CharField(max_length=40, blank=True)
@@ -113,8 +145,8 @@ class SideEffect(PageContent):
         max_length=200, blank=True, help_text="The medical word, shown in brackets: fatigue"
     )
     slug = models.SlugField(max_length=200, unique=True)
-    what_it_is = models.TextField(blank=True)
-    what_helps = models.TextField(blank=True)
+    what_it_is = models.TextField(blank=True, max_length=LONG_TEXT)
+    what_helps = models.TextField(blank=True, max_length=LONG_TEXT)
     references = models.ManyToManyField(Reference, blank=True, related_name="side_effects")
 
     class Meta:
@@ -141,15 +173,23 @@ class Therapy(PageContent):
     drug_class = models.ForeignKey(
         DrugClass, null=True, blank=True, on_delete=models.PROTECT, related_name="therapies"
     )
-    summary = models.TextField(blank=True, help_text="What it is and what it may treat.")
-    how_it_works = models.TextField(blank=True)
-    when_used = models.TextField(blank=True, help_text="When and why it is given.")
-    how_taken = models.TextField(blank=True, help_text="How it is taken, in plain words.")
+    summary = models.TextField(
+        blank=True, max_length=LONG_TEXT, help_text="What it is and what it may treat."
+    )
+    how_it_works = models.TextField(blank=True, max_length=LONG_TEXT)
+    when_used = models.TextField(
+        blank=True, max_length=LONG_TEXT, help_text="When and why it is given."
+    )
+    how_taken = models.TextField(
+        blank=True, max_length=LONG_TEXT, help_text="How it is taken, in plain words."
+    )
     dosage_forms = models.ManyToManyField(DosageForm, blank=True, related_name="therapies")
     how_often = models.CharField(max_length=100, blank=True, help_text="e.g. once a day")
     where_taken = models.CharField(max_length=20, choices=WhereTaken, blank=True)
     availability_note = models.TextField(
-        blank=True, help_text="What readers should know about getting it on the NHS."
+        blank=True,
+        max_length=LONG_TEXT,
+        help_text="What readers should know about getting it on the NHS.",
     )
     references = models.ManyToManyField(Reference, blank=True, related_name="therapies")
     conditions = models.ManyToManyField(
@@ -296,7 +336,7 @@ class GlossaryTerm(PageContent):
 
     term = models.CharField(max_length=200, unique=True)
     slug = models.SlugField(max_length=200, unique=True)
-    explanation = models.TextField(help_text="In plain English.")
+    explanation = models.TextField(max_length=LONG_TEXT, help_text="In plain English.")
     also_matches = models.CharField(
         max_length=300,
         blank=True,
@@ -325,13 +365,15 @@ class Topic(PageContent):
 
     title = models.CharField(max_length=300, unique=True)
     slug = models.SlugField(max_length=200, unique=True)
-    intro = models.TextField(blank=True)
+    intro = models.TextField(blank=True, max_length=LONG_TEXT)
     references = models.ManyToManyField(Reference, blank=True, related_name="topics")
     references_note = models.TextField(
-        blank=True, help_text="Shown above the references, e.g. how to ask about our sources."
+        blank=True,
+        max_length=LONG_TEXT,
+        help_text="Shown above the references, e.g. how to ask about our sources.",
     )
     production_note = models.TextField(
-        blank=True, help_text="Who wrote and reviewed this information."
+        blank=True, max_length=LONG_TEXT, help_text="Who wrote and reviewed this information."
     )
 
     class Meta:
@@ -348,7 +390,7 @@ class TopicSection(VersionedModel):
     heading = models.CharField(
         max_length=300, blank=True, help_text="Leave empty for a section that only presents drugs."
     )
-    body = models.TextField(blank=True)
+    body = models.TextField(blank=True, max_length=LONG_TEXT)
     therapies = models.ManyToManyField(
         Therapy, through="TopicSectionTherapy", related_name="topic_sections", blank=True
     )

@@ -99,11 +99,11 @@ class PublishedPage(models.Model):
         help_text="The signed-off revision this page shows.",
     )
     approved_by = models.ForeignKey(
-        "reviews.Reviewer",
+        "reviews.ReviewerSnapshot",
         null=True,
         on_delete=models.PROTECT,
         related_name="+",
-        help_text="Who gave the final approval of what this page shows.",
+        help_text="Who gave the final approval of what this page shows, as they were then.",
     )
 
     objects = PublishedPageQuerySet.as_manager()
@@ -129,6 +129,24 @@ class PublishedPage(models.Model):
                 return reverse("therapies:side_effect_detail", args=[self.slug])
             case _:
                 return reverse("therapies:glossary") + f"#{self.slug}"
+
+
+class PublishedCitation(models.Model):
+    """A source a published page cites. While any page cites it, the source cannot be deleted:
+    readers are never shown a source that no longer exists in the system."""
+
+    page = models.ForeignKey(PublishedPage, on_delete=models.CASCADE, related_name="citations")
+    reference = models.ForeignKey(
+        "therapies.Reference", on_delete=models.PROTECT, related_name="published_citations"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["page", "reference"], name="one_citation_per_source")
+        ]
+
+    def __str__(self):
+        return f"{self.page} cites {self.reference_id}"
 
 
 class PublishedFacet(models.Model):

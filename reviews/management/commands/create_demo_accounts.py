@@ -65,14 +65,26 @@ class Command(BaseCommand):
             user.save()
             if group_name:
                 user.groups.set([Group.objects.get(name=group_name)])
-            if editorial_role:
-                Reviewer.objects.update_or_create(
-                    user=user,
-                    defaults={
-                        "name": full_name,
-                        "job_title": JOB_TITLES[editorial_role],
-                        "editorial_role": editorial_role,
-                    },
-                )
             role = group_name or "administrator"
             self.stdout.write(f"  {username:<10} {password:<20} {role}")
+            if editorial_role:
+                self.give_profile(user, full_name, editorial_role)
+
+    def give_profile(self, user, name: str, role: str) -> None:
+        """The demo login's reviewer profile. One it already has stays as it is (an
+        administrator may have linked another); otherwise its own demo profile, linked again
+        if no one else has it and it has signed nothing in anyone else's name."""
+        if Reviewer.objects.filter(user=user).exists():
+            return
+        job_title = JOB_TITLES[role]
+        profile = Reviewer.objects.filter(name=name, job_title=job_title).first()
+        if profile is None:
+            Reviewer.objects.create(user=user, name=name, job_title=job_title, editorial_role=role)
+        elif profile.user_id is None and not profile.has_signed:
+            profile.user = user
+            profile.save()
+        else:
+            self.stdout.write(
+                f"    ({user.username} has no reviewer profile, and “{name}” cannot be "
+                "linked to it: link one in the admin before signing off)"
+            )
