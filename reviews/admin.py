@@ -11,7 +11,7 @@ from reversion.models import Revision
 from reviews import services
 from reviews.authorship import authors_of_request
 from reviews.compare import compare, compare_publications
-from reviews.content_admin import ReviewedContentAdmin
+from reviews.content_admin import CheckedIds, ReviewedContentAdmin
 from reviews.forms import CommentForm, ReferenceCheckForm, ResolveCommentForm, SignOffForm
 from reviews.history import published_document
 from reviews.models import (
@@ -33,8 +33,9 @@ from therapies.models import Reference, WithdrawnPage
 @admin.register(Reviewer)
 class ReviewerAdmin(ReviewedContentAdmin):
     """Reviewers as readers see them named. Every change is a revision with an audit event, like
-    content. Only a superuser links a profile to a login, and never once it has signed: the
-    name a sign-off shows must belong to the person who gave it."""
+    content. Only a superuser sets who a profile is (name, job title, role) and links it to a
+    login, and the link never changes once the profile has signed: the name a sign-off shows
+    must belong to the person who gave it."""
 
     is_page = False
     list_display = ["name", "job_title", "editorial_role", "declared_on", "user"]
@@ -47,9 +48,11 @@ class ReviewerAdmin(ReviewedContentAdmin):
     ]
 
     def get_readonly_fields(self, request, obj=None):
-        if request.user.is_superuser and not (obj is not None and obj.has_signed):
-            return []
-        return ["user"]
+        # Who a profile is (name, job title, role, login) is set by an administrator; senior
+        # medical editors keep credentials and declarations up to date.
+        if not request.user.is_superuser:
+            return ["name", "job_title", "editorial_role", "user"]
+        return ["user"] if obj is not None and obj.has_signed else []
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
@@ -65,7 +68,7 @@ class ReviewerAdmin(ReviewedContentAdmin):
 
 
 @admin.register(PageReview)
-class PageReviewAdmin(admin.ModelAdmin):
+class PageReviewAdmin(CheckedIds, admin.ModelAdmin):
     """Review dates move only when a review is approved; editors set the cycle and who is
     reminded."""
 

@@ -4,8 +4,10 @@ lost updates, and is a revision with an audit event; history, comparison, restor
 work the same for each. Pages are also sent for review from here. The workflow itself lives in
 reviews.services."""
 
+import reversion
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -15,7 +17,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.text import capfirst
 from reversion.admin import VersionAdmin
-from reversion.models import Version
+from reversion.models import Revision, Version
 
 from reviews import services
 from reviews.compare import compare, compare_publications
@@ -25,6 +27,7 @@ from reviews.forms import (
     ConfirmReviewForm,
     ContentForm,
     SubmitForm,
+    fits_key,
 )
 from reviews.history import page_history, page_status, published_document, published_revision_id
 from reviews.models import AuditEvent, WorkflowError
@@ -44,6 +47,17 @@ def reader_changes(page) -> list:
 class CheckedIds:
     """For admins and inlines: ids posted that are not numbers, or too big for the database,
     are form errors and are shown as no choice, never a server error."""
+
+    def response_action(self, request, queryset, *args, **kwargs):
+        # Django filters the list by the ids posted with an action, and fails on one that is
+        # not a number or is too big.
+        chosen = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
+        if not all(fits_key(self.model._meta.pk, pk) for pk in chosen):
+            self.message_user(
+                request, "Choose rows from the list: some of those chosen are not in it.", "error"
+            )
+            return None
+        return super().response_action(request, queryset, *args, **kwargs)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
@@ -134,11 +148,30 @@ class ReviewedContentAdmin(RichTextHelp, CheckedIds, VersionAdmin):
         return deleted, counts, perms_needed, protected
 
     def delete_model(self, request, obj):
+        if not self.has_own_history:
+            # Deleting a part of a page (a section) changes the page: a revision of it.
+            page = self.page_of(obj)
+            with reversion.create_revision():
+                super().delete_model(request, obj)
+                page.edit_version = (
+                    type(page)._default_manager.select_for_update().get(pk=page.pk).edit_version + 1
+                )
+                page.save()
+                services.record_save(
+                    item=page,
+                    user=request.user,
+                    summary=f"Deleted the {obj._meta.verbose_name} “{obj}”.",
+                )
+            return
         services.record_delete(item=obj, user=request.user)
         super().delete_model(request, obj)
 
     def delete_queryset(self, request, queryset):
         # Django refuses the whole bulk delete if any page in it is published (see above).
+        if not self.has_own_history:
+            for obj in queryset:
+                self.delete_model(request, obj)
+            return
         for obj in queryset:
             services.record_delete(item=obj, user=request.user)
         super().delete_queryset(request, queryset)
@@ -251,6 +284,8 @@ class ReviewedContentAdmin(RichTextHelp, CheckedIds, VersionAdmin):
         obj = self.page_or_404(request, object_id)
         if request.method != "POST":
             return redirect(self.url("history", obj.pk))
+        if not fits_key(Revision._meta.pk, revision_id):
+            raise Http404("No such revision.")
         version = get_object_or_404(versions_of(obj), revision_id=revision_id)
         try:
             services.restore(version=version, user=request.user)
@@ -330,7 +365,27 @@ class ReviewedContentAdmin(RichTextHelp, CheckedIds, VersionAdmin):
         # Restoring goes through restore_view, which records it and makes a new draft.
         return redirect(self.url("history", unquote(object_id)))
 
+    def recoverlist_view(self, request, extra_context=None):
+        if not self.has_own_history:
+            return self.recover_with_page(request)
+        return super().recoverlist_view(request, extra_context)
+
+    def recover_with_page(self, request):
+        """A part of a page has no revisions of its own: it comes back with its page."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        page = self.page_model._meta
+        messages.info(
+            request,
+            f"A deleted {self.opts.verbose_name} comes back with its {page.verbose_name}: open "
+            f"the {page.verbose_name}'s History and comparison and restore a revision of its "
+            f"{page.verbose_name} that still had it.",
+        )
+        return redirect(f"admin:{page.app_label}_{page.model_name}_changelist")
+
     def recover_view(self, request, version_id, extra_context=None):
+        if not self.has_own_history:
+            return self.recover_with_page(request)
         if not self.has_add_permission(request):
             raise PermissionDenied
         version = get_object_or_404(Version.objects.get_deleted(self.model), pk=version_id)

@@ -47,7 +47,8 @@ class ContentForm(forms.ModelForm):
             return cleaned_data
         current = type(page)._default_manager.select_for_update().get(pk=page.pk)
         opened = cleaned_data.get("opened_edit_version")
-        if opened is not None and opened != current.edit_version:
+        # A form without the counter (never one a browser sends) cannot prove it saw the latest.
+        if opened != current.edit_version:
             message = conflict_message(current, cleaned_data.get("opened_revision"))
             # Keep everything typed; take the newer counter, so saving again is a choice.
             data = self.data.copy()

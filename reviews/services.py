@@ -31,7 +31,13 @@ from reviews.models import (
     SignOff,
     WorkflowError,
 )
-from reviews.versions import content_hash, latest_revision, revision_numbers, versions_of
+from reviews.versions import (
+    content_hash,
+    latest_revision,
+    revert_item,
+    revision_numbers,
+    versions_of,
+)
 from therapies.models import PAGE_MODELS, PublishedPage, Reference, SiteEdition, WithdrawnPage
 from therapies.publishing import (
     PageSnapshot,
@@ -92,8 +98,16 @@ def supersede_open_requests(
     return ended
 
 
-def record_save(*, item: models.Model, user, summary: str, action: str = Action.SAVE) -> None:
-    """Called inside the revision of an editor's save: label it, audit it, void open reviews."""
+def record_save(
+    *,
+    item: models.Model,
+    user,
+    summary: str,
+    action: str = Action.SAVE,
+    restored_from: Revision | None = None,
+) -> None:
+    """Called inside the revision of an editor's save: label it, audit it, void open reviews.
+    `restored_from`: the earlier revision a restore or recovery brought back."""
     reversion.set_user(user)
     reversion.set_comment(summary)
     reversion.add_meta(
@@ -104,6 +118,7 @@ def record_save(*, item: models.Model, user, summary: str, action: str = Action.
         object_id=item.pk,
         object_repr=str(item)[:300],
         comment=summary,
+        restored_from=restored_from,
     )
     supersede_open_requests(item)
 
@@ -259,7 +274,7 @@ def open_request(item, user, summary, revision, publication, **kind) -> ReviewRe
 def authors_of(request: ReviewRequest) -> set[int]:
     """Everyone who wrote any part of the change under review (the page, or a row it shows),
     and whoever sent it: they cannot sign it off."""
-    return {author.user.pk for author in authors_of_request(request)} | {request.submitted_by_id}
+    return {author.user.pk for author in authors_of_request(request)}
 
 
 def check_can_sign(request: ReviewRequest, reviewer, role: str) -> None:
@@ -549,7 +564,7 @@ def revert_as_new_revision(version: Version, item, user, summary: str, action: s
     with reversion.create_revision():
         try:
             with transaction.atomic():
-                version.revision.revert(delete=True)
+                losers = revert_item(version.revision, model, version.object_id)
                 # Check now, not at commit, so a clash is a message rather than an error page.
                 connections[version.db].check_constraints()
         except (IntegrityError, RevertError) as error:
@@ -562,7 +577,16 @@ def revert_as_new_revision(version: Version, item, user, summary: str, action: s
         item = model._default_manager.get(pk=version.object_id)
         item.edit_version = edit_version + 1
         item.save()
-        record_save(item=item, user=user, summary=summary, action=action)
+        record_save(
+            item=item, user=user, summary=summary, action=action, restored_from=version.revision
+        )
+        for other in losers:
+            # A part that has moved to another page since goes back: that page changes too.
+            other.edit_version = (
+                type(other)._default_manager.select_for_update().get(pk=other.pk).edit_version + 1
+            )
+            other.save()
+            record_save(item=other, user=user, summary=summary, action=action)
     return latest_revision(item)
 
 

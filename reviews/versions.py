@@ -2,10 +2,12 @@
 
 import hashlib
 import json
+from itertools import chain
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from reversion.models import Revision, Version
+from reversion.models import Revision, Version, _safe_revert
+from reversion.revisions import _follow_relations_recursive
 
 
 def versions_of(item: models.Model):
@@ -56,3 +58,54 @@ def authors_between(item: models.Model, *, after_id: int | None, upto_id: int) -
 def item_for_version(version: Version) -> models.Model | None:
     model = ContentType.objects.get_for_id(version.content_type_id).model_class()
     return model._default_manager.filter(pk=version.object_id).first()
+
+
+def revert_item(revision: Revision, model: type[models.Model], object_id) -> list[models.Model]:
+    """Bring one item back as it was in `revision`: the item and the rows it owned there, not
+    the other pages the same revision holds (moving a section between two topics is one
+    revision of both). Rows the item owns now that it did not then are deleted, as reversion's
+    own `Revision.revert(delete=True)` does for a whole revision. Returns the other items that
+    lose a row to it (a section that has moved to another topic since comes back), since they
+    change too.
+
+    Uses two of django-reversion's private helpers, as its own revert does: check them when
+    upgrading it."""
+    versions = list(revision.version_set.all())
+    owned = {(model, str(object_id))}
+    owners: dict[Version, models.Field | None] = {}  # each row picked, and its link to its owner
+    found = True
+    while found:  # a row is owned if it points to an owned row (a section, then its therapies)
+        found = False
+        for version in versions:
+            if version in owners:
+                continue
+            link = next(
+                (
+                    field
+                    for field in version._model._meta.concrete_fields
+                    if field.many_to_one
+                    and (field.related_model, str(version.field_dict.get(field.attname))) in owned
+                ),
+                None,
+            )
+            if link is not None or (version._model, version.object_id) in owned:
+                owned.add((version._model, version.object_id))
+                owners[version] = link
+                found = True
+    now = {
+        version: obj
+        for version in owners
+        if (obj := version._model._default_manager.filter(pk=version.object_id).first())
+    }
+    losers = [
+        link.related_model._default_manager.get(pk=getattr(obj, link.attname))
+        for version, obj in now.items()
+        if (link := owners[version]) is not None
+        and getattr(obj, link.attname) != version.field_dict.get(link.attname)
+    ]
+    current = chain.from_iterable(_follow_relations_recursive(obj) for obj in now.values())
+    for obj in dict.fromkeys(current):
+        if (type(obj), str(obj.pk)) not in owned:
+            obj.delete()
+    _safe_revert(list(owners))
+    return losers

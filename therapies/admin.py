@@ -205,6 +205,7 @@ class TopicSectionAdmin(ReviewedContentAdmin):
     form = TopicSectionForm
     is_page = False
     has_own_history = False
+    page_model = Topic
     list_display = ["__str__", "topic", "position"]
     list_select_related = ["topic"]
     inlines = [TopicSectionTherapyInline]
@@ -217,7 +218,7 @@ class TopicSectionAdmin(ReviewedContentAdmin):
 
 
 @admin.register(Feedback)
-class FeedbackAdmin(admin.ModelAdmin):
+class FeedbackAdmin(CheckedIds, admin.ModelAdmin):
     """What readers said. Read-only: it is their words. An administrator may delete one that
     must go (it names someone, say); the audit trail records each deletion."""
 

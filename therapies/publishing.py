@@ -6,7 +6,7 @@
 from dataclasses import asdict, dataclass, field
 
 from django.db import models, transaction
-from django.db.models import Max, Prefetch
+from django.db.models import Max, Prefetch, Q
 from django.utils import timezone
 from reversion.models import Revision
 
@@ -410,5 +410,8 @@ def publish(
     PublishedCitation.objects.bulk_create(
         PublishedCitation(page=page, reference_id=pk) for pk in publication.reference_ids
     )
-    WithdrawnPage.objects.filter(kind=page.kind, slug=page.slug).delete()
+    # The page is back: neither its address nor an old one of its says it was withdrawn.
+    WithdrawnPage.objects.filter(kind=page.kind).filter(
+        Q(slug=page.slug) | Q(object_id=page.object_id)
+    ).delete()
     return page

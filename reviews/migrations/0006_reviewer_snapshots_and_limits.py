@@ -39,10 +39,16 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('reviews', '0005_every_group_reads_feedback'),
+        ('reversion', '0002_add_index_on_version_for_content_type_and_db'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
+        migrations.AddField(
+            model_name='auditevent',
+            name='restored_from',
+            field=models.ForeignKey(blank=True, help_text='For a restore or a recovery: the earlier revision it brought back, whose authors are authors of the restored content too.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='reversion.revision'),
+        ),
         migrations.AddField(
             model_name='reviewer',
             name='edit_version',

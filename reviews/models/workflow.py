@@ -213,6 +213,15 @@ class AuditEvent(models.Model):
         Revision, null=True, blank=True, on_delete=models.PROTECT, related_name="audit_events"
     )
     comment = models.TextField(blank=True)
+    restored_from = models.ForeignKey(
+        Revision,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="For a restore or a recovery: the earlier revision it brought back, whose "
+        "authors are authors of the restored content too.",
+    )
 
     objects = AuditEventQuerySet.as_manager()
 

@@ -45,3 +45,10 @@ def as_user(client, people):
         return client
 
     return login
+
+
+@pytest.fixture
+def superuser(people):
+    """An administrator, as "boss" among the people."""
+    people["boss"] = get_user_model().objects.create_superuser("boss", "boss@example.org", "pw")
+    return people["boss"]

@@ -25,12 +25,6 @@ def imatinib(seed):
     return Therapy.objects.get(slug="imatinib")
 
 
-@pytest.fixture
-def superuser(people):
-    people["boss"] = get_user_model().objects.create_superuser("boss", "boss@example.org", "pw")
-    return people["boss"]
-
-
 def test_a_slug_still_held_by_a_published_page_is_refused_when_sent(imatinib, as_user):
     # imatinib moves to a new address in a draft; sunitinib takes the old one.
     save(as_user("editor"), CHANGE.format(imatinib.pk), slug="imatinib-mesylate")
@@ -203,3 +197,23 @@ def test_demo_accounts_start_again_after_a_demo_login_was_linked_elsewhere(seed)
     call_command("create_demo_accounts", stdout=open("/dev/null", "w"))
     assert Reviewer.objects.get(user__username="lay").name == "Lee Layreader"
     assert Group.objects.filter(name="Editors").exists()
+
+
+HUGE = "9" * 25
+
+
+@pytest.mark.parametrize(
+    ("url", "data"),
+    [
+        ("/admin/therapies/therapy/{imatinib}/restore/" + HUGE + "/", {}),
+        ("/admin/therapies/topicsection/", {"action": "delete_selected", "_selected_action": HUGE}),
+        ("/admin/therapies/condition/", {"action": "delete_selected", "_selected_action": "abc"}),
+    ],
+)
+def test_tampered_ids_are_refused_without_a_server_error(imatinib, people, url, data):
+    client = Client(raise_request_exception=False)
+    client.force_login(people["editor"])
+    response = client.post(url.format(imatinib=imatinib.pk), data, follow=True)
+    assert response.status_code in {200, 404}
+    if data:
+        assert "Choose rows from the list" in response.text

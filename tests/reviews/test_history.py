@@ -308,3 +308,17 @@ def test_a_superuser_without_a_reviewer_profile_is_told_to_add_one(imatinib, as_
     assert "add your reviewer profile" in response.text
     request.refresh_from_db()
     assert request.state == ReviewRequest.State.IN_REVIEW
+
+
+def test_a_form_without_its_edit_counter_cannot_overwrite_a_newer_save(imatinib, as_user):
+    url = CHANGE.format(imatinib.pk)
+    stale = open_form(as_user("editor"), url)
+    save(as_user("editor2"), url, summary="Editor two's words.")
+    stale.pop("opened_edit_version")
+    response = post_form(
+        as_user("editor"), url, stale, change_summary="x", summary="Editor one's words."
+    )
+    assert response.status_code == 200
+    assert "Someone else saved this page after you opened it" in response.text
+    imatinib.refresh_from_db()
+    assert imatinib.summary == "Editor two's words."

@@ -19,12 +19,6 @@ def imatinib(seed):
     return Therapy.objects.get(slug="imatinib")
 
 
-@pytest.fixture
-def superuser(people):
-    people["boss"] = get_user_model().objects.create_superuser("boss", "boss@example.org", "pw")
-    return people["boss"]
-
-
 def profile_url(profile) -> str:
     return f"/admin/reviews/reviewer/{profile.pk}/change/"
 
@@ -73,7 +67,7 @@ def test_every_change_to_a_reviewer_profile_is_a_revision_with_an_audit_event(pe
     assert (event.action, event.actor.username) == ("save", "senior")
 
 
-def test_a_sign_off_freezes_the_signer_as_they_were(imatinib, people, as_user, client):
+def test_a_sign_off_freezes_the_signer_as_they_were(imatinib, people, as_user, client, superuser):
     senior = Reviewer.objects.get(user=people["senior"])
     clinical = Reviewer.objects.get(user=people["clinical"])
     for profile, declaration in [(senior, "Advisory board, Novartis."), (clinical, "None.")]:
@@ -90,7 +84,7 @@ def test_a_sign_off_freezes_the_signer_as_they_were(imatinib, people, as_user, c
     # Afterwards the profiles change: name, title, credentials and declarations.
     for profile in (senior, clinical):
         save(
-            as_user("senior"),
+            as_user("boss"),
             profile_url(profile),
             note="Changed later",
             name=f"Renamed {profile.pk}",
@@ -113,3 +107,21 @@ def test_a_sign_off_freezes_the_signer_as_they_were(imatinib, people, as_user, c
     assert "None. (made 10 January 2026)" in record
     assert "MBChB FRCR" in record
     assert "Renamed" not in record and "Something new." not in record
+
+
+def test_only_a_superuser_sets_who_a_profile_is(imatinib, people, as_user, client):
+    mine = Reviewer.objects.get(user=people["senior"])
+    data = open_form(as_user("senior"), profile_url(mine))
+    assert not {"name", "job_title", "editorial_role", "user"} & data.keys()
+    post_form(
+        as_user("senior"),
+        profile_url(mine),
+        data,
+        name="Prof Fiona Famous",
+        job_title="Consultant Oncologist.",
+        change_summary="Me, famous",
+    )
+    edit_summary(as_user, imatinib, "Words.")
+    approve_all(as_user, submit(as_user, imatinib))
+    assert "approved by senior medical editor Dr Senior, Consultant" in reader_sees(client)
+    assert "Famous" not in reader_sees(client)

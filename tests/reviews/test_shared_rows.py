@@ -7,11 +7,13 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.test import Client
+from reversion.models import Version
 
 from reviews.models import AuditEvent, Publication, Reviewer, ReviewRequest, SignOff
 from reviews.versions import versions_of
 from tests.admin_forms import form_data, open_form, post_form, save
 from tests.reviews.test_workflow import (
+    CHANGE,
     decide,
     edit_summary,
     reader_sees,
@@ -21,6 +23,7 @@ from therapies.models import (
     Condition,
     DosageForm,
     DrugClass,
+    PublishedPage,
     Reference,
     SideEffect,
     Therapy,
@@ -233,3 +236,134 @@ def test_a_shared_row_is_restored_as_a_new_revision_never_reverted_in_place(imat
         f"/admin/therapies/condition/{condition.pk}/history/{first.pk}/", {"name": "x"}
     )
     assert versions_of(condition).count() == before
+
+
+def test_deleting_a_section_is_a_revision_of_its_topic(second_topic, as_user, two_roles):
+    topic, _ = second_topic
+    section = topic.sections.exclude(heading="").first()
+    before = versions_of(topic).count()
+    response = as_user("clinical").post(
+        f"/admin/therapies/topicsection/{section.pk}/delete/", {"post": "yes"}
+    )
+    assert response.status_code == 302
+    assert not TopicSection.objects.filter(pk=section.pk).exists()
+    assert versions_of(topic).count() == before + 1
+    latest = versions_of(topic).last().revision
+    assert latest.user.username == "clinical" and section.heading in latest.comment
+    save(as_user("editor"), f"/admin/therapies/topic/{topic.pk}/change/", intro="More.")
+    as_user("editor").post(f"/admin/therapies/topic/{topic.pk}/submit/", {"summary": "Intro."})
+    request = ReviewRequest.objects.for_item(topic).get()
+    assert "You wrote or edited" in decide(as_user, request, "clinical", "clinical_reviewer").text
+
+
+def sign_all(as_user, request, signers):
+    for who, role in signers:
+        assert decide(as_user, request, who, role).status_code == 302
+
+
+OTHERS = [("clinical2", "clinical_reviewer"), ("lay", "lay_reviewer")]
+FINAL = [("senior", "senior_medical_editor")]
+
+
+def test_restoring_someones_revision_makes_them_an_author_again(
+    imatinib, as_user, two_roles, second_clinician
+):
+    edit_summary(as_user, imatinib, "The clinician's own words.", who="clinical")
+    theirs = versions_of(imatinib).last().revision_id
+    edit_summary(as_user, imatinib, "The editor's words.")
+    sign_all(as_user, submit(as_user, imatinib), OTHERS + FINAL)
+    as_user("editor").post(f"/admin/therapies/therapy/{imatinib.pk}/restore/{theirs}/")
+    request = submit(as_user, imatinib)
+    assert (
+        "You wrote or edited this change"
+        in decide(as_user, request, "clinical", "clinical_reviewer").text
+    )
+    review = as_user("senior").get(f"/admin/reviews/reviewrequest/{request.pk}/review/").text
+    assert "Clinical: this page" in review
+
+
+def test_restoring_a_shared_rows_revision_makes_its_author_an_author_again(
+    imatinib, as_user, two_roles, second_clinician
+):
+    gist = SHARED["condition"][0]()
+    save(as_user("clinical"), change_url(gist), note="Mine", name="clinician's GIST wording")
+    theirs = versions_of(gist).last().revision_id
+    save(as_user("editor"), change_url(gist), note="Back", name="gastrointestinal stromal tumour")
+    edit_summary(as_user, imatinib, "A comma.")
+    sign_all(as_user, submit(as_user, imatinib), OTHERS + FINAL)
+    as_user("editor").post(f"/admin/therapies/condition/{gist.pk}/restore/{theirs}/")
+    request = submit(as_user, imatinib)
+    assert "clinician's GIST wording" in str(request.publication)
+    assert "You wrote or edited" in decide(as_user, request, "clinical", "clinical_reviewer").text
+
+
+def test_a_row_new_to_a_page_brings_every_unapproved_change_to_it(imatinib, as_user, two_roles):
+    ntrk = Condition.objects.get(slug="ntrk-gene-change")  # shown on larotrectinib only
+    save(as_user("clinical"), change_url(ntrk), note="Mine", name="clinician's own condition name")
+    edit_summary(as_user, imatinib, "A comma.")
+    # imatinib did not show the condition: the clinician may sign this change.
+    sign_all(as_user, submit(as_user, imatinib), [("clinical", "clinical_reviewer"), *OTHERS[1:]])
+    assert decide(as_user, ReviewRequest.objects.latest("pk"), *FINAL[0]).status_code == 302
+    client = as_user("editor")
+    url = CHANGE.format(imatinib.pk)
+    data = open_form(client, url)
+    n = int(data["indications-TOTAL_FORMS"][0])
+    added = {
+        "indications-TOTAL_FORMS": str(n + 1),
+        f"indications-{n}-condition": str(ntrk.pk),
+        f"indications-{n}-role": "treatment",
+        f"indications-{n}-position": "9",
+        f"indications-{n}-therapy": str(imatinib.pk),
+    }
+    assert post_form(client, url, data, change_summary="Add NTRK", **added).status_code == 302
+    request = submit(as_user, imatinib)
+    assert "clinician's own condition name" in str(request.publication)
+    assert "You wrote or edited" in decide(as_user, request, "clinical", "clinical_reviewer").text
+
+
+def test_a_side_effect_name_from_a_withdrawn_page_brings_its_authors(seed, as_user, two_roles):
+    sunitinib = Therapy.objects.get(slug="sunitinib")
+    tiredness = SideEffect.objects.get(slug="tiredness")
+    save(as_user("clinical"), change_url(tiredness), note="Renamed", name="clinician's exhaustion")
+    edit_summary(as_user, sunitinib, "A comma.")
+    sign_all(as_user, submit(as_user, sunitinib), [("clinical", "clinical_reviewer"), *OTHERS[1:]])
+    assert decide(as_user, ReviewRequest.objects.latest("pk"), *FINAL[0]).status_code == 302
+    page = PublishedPage.objects.get(kind="side_effect", slug="tiredness")
+    as_user("senior").post(
+        f"/admin/therapies/publishedpage/{page.pk}/withdraw/", {"reason": "Checking."}
+    )
+    edit_summary(as_user, sunitinib, "Another comma.")
+    request = submit(as_user, sunitinib)
+    assert "clinician's exhaustion" in str(request.publication)
+    assert "You wrote or edited" in decide(as_user, request, "clinical", "clinical_reviewer").text
+
+
+def test_a_deleted_section_comes_back_with_its_topic_not_on_its_own(second_topic, as_user):
+    topic, _ = second_topic
+    section = topic.sections.exclude(heading="").first()
+    as_user("editor").post(f"/admin/therapies/topicsection/{section.pk}/delete/", {"post": "yes"})
+    save(as_user("editor"), f"/admin/therapies/topic/{topic.pk}/change/", intro="A new intro.")
+    version = Version.objects.get_deleted(TopicSection).get(object_id=str(section.pk))
+    response = as_user("editor").post(
+        f"/admin/therapies/topicsection/recover/{version.pk}/", follow=True
+    )
+    assert "restore a revision of its topic" in response.text
+    topic.refresh_from_db()
+    assert topic.intro == "A new intro."  # nothing rewound
+    assert not TopicSection.objects.filter(pk=section.pk).exists()
+
+
+def test_restoring_one_topic_leaves_another_in_the_same_revision_alone(second_topic, as_user):
+    topic, other = second_topic
+    section = topic.sections.exclude(heading="").first()
+    url = f"/admin/therapies/topicsection/{section.pk}/change/"
+    save(as_user("editor"), url, note="Moved", topic=str(other.pk))
+    move = versions_of(other).last().revision_id
+    save(as_user("editor"), f"/admin/therapies/topic/{topic.pk}/change/", intro="Later intro.")
+    save(as_user("editor"), f"/admin/therapies/topic/{other.pk}/change/", intro="Other's later.")
+    as_user("editor2").post(f"/admin/therapies/topic/{other.pk}/restore/{move}/")
+    topic.refresh_from_db()
+    other.refresh_from_db()
+    assert topic.intro == "Later intro."
+    assert other.intro == ""  # as it was in the restored revision
+    assert TopicSection.objects.get(pk=section.pk).topic == other

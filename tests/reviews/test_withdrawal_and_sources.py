@@ -130,3 +130,11 @@ def test_a_source_cited_by_a_page_in_review_cannot_be_deleted(own_source, imatin
     assert "Not checked yet" in response.text and "Smith J" in response.text
     check_all_sources(as_user, in_review)
     assert decide(as_user, in_review, "senior", "senior_medical_editor").status_code == 302
+
+
+def test_a_page_back_at_a_new_address_is_no_longer_called_withdrawn(imatinib, as_user):
+    withdraw(as_user)
+    save(as_user("editor"), f"/admin/therapies/therapy/{imatinib.pk}/change/", slug="imatinib-new")
+    approve_all(as_user, submit(as_user, imatinib))
+    assert Client().get("/therapies/imatinib-new/").status_code == 200
+    assert Client().get("/therapies/imatinib/").status_code == 404
