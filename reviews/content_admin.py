@@ -217,11 +217,11 @@ class ReviewedContentAdmin(RichTextHelp, CheckedIds, VersionAdmin):
             context["has_history"] = True
         if obj is not None and obj.pk and self.is_page:
             status = page_status(obj)
-            context["page_status"] = status
-            context["is_published"] = services.published_page_of(obj) is not None
-            context["shared_rows_changed"] = status.published == status.latest and bool(
+            status.shared_rows_changed = status.published == status.latest and bool(
                 reader_changes(obj)
             )
+            context["page_status"] = status
+            context["is_published"] = services.published_page_of(obj) is not None
             feedback = Feedback.objects.for_page(obj.page_kind, obj.pk)
             context["feedback_counts"] = {
                 "helpful": feedback.filter(helpful=True).count(),

@@ -27,6 +27,8 @@ class PageStatus:
     latest: int | None  # revision numbers
     published: int | None
     open_request: ReviewRequest | None
+    # Rows the page shows (a condition, a source…) changed since it was published.
+    shared_rows_changed: bool = False
 
     @property
     def summary(self) -> str:
@@ -34,6 +36,12 @@ class PageStatus:
             return "Not saved as a revision yet."
         if self.open_request:
             return f"Revision {self.latest} is in review."
+        if self.latest == self.published and self.shared_rows_changed:
+            return (
+                f"Revision {self.latest} is published, but rows it shows (a condition, a "
+                "source…) have changed since: send it for review to bring those changes to "
+                "readers."
+            )
         if self.latest == self.published:
             return f"Revision {self.latest} is published: readers see exactly this."
         shown = f"Readers see revision {self.published}." if self.published else "Not published."

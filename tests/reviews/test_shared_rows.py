@@ -163,6 +163,10 @@ def test_whoever_changed_a_shared_row_cannot_sign_off_a_page_that_shows_it(
 
 def test_a_shared_row_change_alone_can_be_sent_with_the_page_that_shows_it(imatinib, as_user):
     save(as_user("editor"), change_url(SHARED["condition"][0]()), name="gastric stromal tumour")
+    form = as_user("editor").get(CHANGE.format(imatinib.pk)).text
+    assert "rows it shows (a condition, a source…) have changed since" in form
+    assert "readers see exactly this" not in form
+    assert f"/admin/therapies/therapy/{imatinib.pk}/submit/" in form
     request = submit(as_user, imatinib, summary="The condition's new name.")
     assert request.revision_id == versions_of(imatinib).last().revision_id
     assert "gastric stromal tumour" in str(request.publication)
