@@ -54,6 +54,10 @@ class ReviewerAdmin(ReviewedContentAdmin):
             return ["name", "job_title", "editorial_role", "user"]
         return ["user"] if obj is not None and obj.has_signed else []
 
+    def has_restore_permission(self, request, obj=None):
+        # A restore brings back every field, name and job title included: an administrator's.
+        return request.user.is_superuser
+
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if "user" in form.changed_data:

@@ -61,9 +61,9 @@ def windows_of_change(
     start = taken_as_of(previous)
     shown_before = set()
     if previous is not None:
-        shown_before = {tuple(row) for row in previous.publication.get("shared_rows", [])}
+        shown_before = {tuple(row) for row in previous.publication.get("shown_rows", [])}
     windows = [Window(content_type_id, str(object_id), start, upto)]
-    for label, pk in snapshot.get("shared_rows", []):
+    for label, pk in snapshot.get("shown_rows", []):
         app_label, model = label.split(".")
         content_type = ContentType.objects.get_by_natural_key(app_label, model)
         after = start if (label, pk) in shown_before else None

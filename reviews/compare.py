@@ -10,6 +10,8 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from reversion.models import Revision, Version
 
+from reviews.versions import owned_versions
+
 # Bookkeeping columns a reader of the comparison does not need.
 HIDDEN_FIELDS = {"id", "edit_version"}
 
@@ -110,10 +112,11 @@ def field_changes(before: dict, after: dict) -> list[FieldChange]:
     return changes
 
 
-def versions_by_key(revision: Revision | None) -> dict[tuple[int, str], Version]:
+def versions_by_key(revision: Revision | None, model, object_id) -> dict[tuple[int, str], Version]:
+    """The item's rows in the revision (not other pages the same revision holds)."""
     if revision is None:
         return {}
-    return {(v.content_type_id, v.object_id): v for v in revision.version_set.all()}
+    return {(v.content_type_id, v.object_id): v for v in owned_versions(revision, model, object_id)}
 
 
 def parent_links(model: type[models.Model], parents: set[type[models.Model]]) -> set[str]:
@@ -128,7 +131,8 @@ def compare(
 ) -> Comparison:
     """What changed in the page between two of its revisions (`older` None: everything)."""
     describer = Describer()
-    before, after = versions_by_key(older), versions_by_key(newer)
+    before = versions_by_key(older, item_model, object_id)
+    after = versions_by_key(newer, item_model, object_id)
     page_key = (ContentType.objects.get_for_model(item_model).pk, str(object_id))
     fields = []
     if page_key in after or page_key in before:

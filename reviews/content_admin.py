@@ -36,7 +36,7 @@ from therapies import readability, rich_text
 from therapies.models import Feedback, PublishedCitation, Therapy, Topic
 from therapies.publishing import build_publication
 
-SAVE_FIELDS = ["change_summary", "opened_edit_version", "opened_revision"]
+SAVE_FIELDS = ["change_summary", "opened_edit_version", "opened_page_id", "opened_revision"]
 
 
 def reader_changes(page) -> list:
@@ -247,7 +247,7 @@ class ReviewedContentAdmin(RichTextHelp, CheckedIds, VersionAdmin):
             "title": f"History of {obj}",
             "rows": page_history(obj),
             "events": AuditEvent.objects.for_item(obj).select_related("actor"),
-            "can_restore": self.has_change_permission(request, obj),
+            "can_restore": self.has_restore_permission(request, obj),
             "status": page_status(obj) if self.is_page else None,
             **(extra_context or {}),
         }
@@ -280,10 +280,15 @@ class ReviewedContentAdmin(RichTextHelp, CheckedIds, VersionAdmin):
         }
         return TemplateResponse(request, "admin/reviews/compare.html", context)
 
+    def has_restore_permission(self, request, obj=None):
+        return self.has_change_permission(request, obj)
+
     def restore_view(self, request, object_id, revision_id):
         obj = self.page_or_404(request, object_id)
         if request.method != "POST":
             return redirect(self.url("history", obj.pk))
+        if not self.has_restore_permission(request, obj):
+            raise PermissionDenied
         if not fits_key(Revision._meta.pk, revision_id):
             raise Http404("No such revision.")
         version = get_object_or_404(versions_of(obj), revision_id=revision_id)

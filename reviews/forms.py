@@ -22,6 +22,10 @@ class ContentForm(forms.ModelForm):
         widget=forms.TextInput(attrs={"size": 80}),
     )
     opened_edit_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # Which page the counter is of: a section can move to another topic while the form is open.
+    opened_page_id = forms.IntegerField(
+        widget=forms.HiddenInput, required=False, min_value=1, max_value=2**63 - 1
+    )
     # A revision's id: bounded, so a tampered value is a form error, never a query SQLite fails.
     opened_revision = forms.IntegerField(
         widget=forms.HiddenInput, required=False, min_value=1, max_value=2**31 - 1
@@ -37,6 +41,7 @@ class ContentForm(forms.ModelForm):
         self.page = self.opened_page()
         if self.page is not None and self.page.pk:
             self.fields["opened_edit_version"].initial = self.page.edit_version
+            self.fields["opened_page_id"].initial = self.page.pk
             revision = latest_revision(self.page)
             self.fields["opened_revision"].initial = revision.pk if revision else None
 
@@ -47,12 +52,15 @@ class ContentForm(forms.ModelForm):
             return cleaned_data
         current = type(page)._default_manager.select_for_update().get(pk=page.pk)
         opened = cleaned_data.get("opened_edit_version")
-        # A form without the counter (never one a browser sends) cannot prove it saw the latest.
-        if opened != current.edit_version:
+        # A form without the counter (never one a browser sends), or opened on another page (a
+        # section moved since), cannot show that it saw the latest save.
+        moved = cleaned_data.get("opened_page_id") != page.pk
+        if moved or opened != current.edit_version:
             message = conflict_message(current, cleaned_data.get("opened_revision"))
             # Keep everything typed; take the newer counter, so saving again is a choice.
             data = self.data.copy()
             data[self.add_prefix("opened_edit_version")] = current.edit_version
+            data[self.add_prefix("opened_page_id")] = page.pk
             latest = latest_revision(current)
             data[self.add_prefix("opened_revision")] = latest.pk if latest else ""
             self.data = data

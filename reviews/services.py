@@ -181,7 +181,7 @@ def submit_for_review(
     # Freeze what readers will see, shared rows (conditions, references…) included: that is
     # what the reviewers approve, and what the final approval publishes. The shared rows are
     # locked while it is taken, so a change to one is either in it or after it, never between.
-    lock_rows(build_publication(item).shared_rows)
+    lock_rows(build_publication(item).shown_rows)
     snapshot = build_publication(item)
     try:
         check_address_is_free(snapshot)
@@ -564,7 +564,7 @@ def revert_as_new_revision(version: Version, item, user, summary: str, action: s
     with reversion.create_revision():
         try:
             with transaction.atomic():
-                losers = revert_item(version.revision, model, version.object_id)
+                stayed = revert_item(version.revision, model, version.object_id)
                 # Check now, not at commit, so a clash is a message rather than an error page.
                 connections[version.db].check_constraints()
         except (IntegrityError, RevertError) as error:
@@ -577,16 +577,14 @@ def revert_as_new_revision(version: Version, item, user, summary: str, action: s
         item = model._default_manager.get(pk=version.object_id)
         item.edit_version = edit_version + 1
         item.save()
+        if stayed:
+            summary += " " + "; ".join(
+                f"The {obj._meta.verbose_name} “{obj}” belongs to another page now and stays there."
+                for obj in stayed
+            )
         record_save(
             item=item, user=user, summary=summary, action=action, restored_from=version.revision
         )
-        for other in losers:
-            # A part that has moved to another page since goes back: that page changes too.
-            other.edit_version = (
-                type(other)._default_manager.select_for_update().get(pk=other.pk).edit_version + 1
-            )
-            other.save()
-            record_save(item=other, user=user, summary=summary, action=action)
     return latest_revision(item)
 
 

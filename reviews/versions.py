@@ -60,52 +60,84 @@ def item_for_version(version: Version) -> models.Model | None:
     return model._default_manager.filter(pk=version.object_id).first()
 
 
+def owned_versions(
+    revision: Revision, model: type[models.Model], object_id, leave: frozenset = frozenset()
+) -> list[Version]:
+    """The item's version in `revision` and those of the rows it owned there (its sections,
+    their therapies…), not the other pages the same revision holds: moving a section between
+    two topics is one revision of both. A row is owned if it points to an owned row; rows in
+    `leave` ([model, id]), and the rows below them, are left out."""
+    versions = list(revision.version_set.all())
+    owned = {(model, str(object_id))}
+    picked: list[Version] = []
+    found = True
+    while found:
+        found = False
+        for version in versions:
+            key = (version._model, version.object_id)
+            if version in picked or key in leave:
+                continue
+            if key in owned or owner_link(version, owned):
+                owned.add(key)
+                picked.append(version)
+                found = True
+    return picked
+
+
+def owner_link(version: Version, owned: set) -> models.Field | None:
+    """The foreign key by which the row, as the version holds it, points to an owned row."""
+    return next(
+        (
+            field
+            for field in version._model._meta.concrete_fields
+            if field.many_to_one
+            and (field.related_model, str(version.field_dict.get(field.attname))) in owned
+        ),
+        None,
+    )
+
+
 def revert_item(revision: Revision, model: type[models.Model], object_id) -> list[models.Model]:
-    """Bring one item back as it was in `revision`: the item and the rows it owned there, not
-    the other pages the same revision holds (moving a section between two topics is one
-    revision of both). Rows the item owns now that it did not then are deleted, as reversion's
-    own `Revision.revert(delete=True)` does for a whole revision. Returns the other items that
-    lose a row to it (a section that has moved to another topic since comes back), since they
-    change too.
+    """Bring one item back as it was in `revision`: itself and the rows it owned there. Rows it
+    owns now that it did not then are deleted, as reversion's own `revert(delete=True)` does
+    for a whole revision. A row it owned then that another item owns now (a section moved to
+    another topic since) stays where it is, so restoring one page never changes another: those
+    rows are returned. Fields left out of the revisions (a reviewer's login, edit counters)
+    keep their values.
 
     Uses two of django-reversion's private helpers, as its own revert does: check them when
     upgrading it."""
-    versions = list(revision.version_set.all())
-    owned = {(model, str(object_id))}
-    owners: dict[Version, models.Field | None] = {}  # each row picked, and its link to its owner
-    found = True
-    while found:  # a row is owned if it points to an owned row (a section, then its therapies)
-        found = False
-        for version in versions:
-            if version in owners:
-                continue
-            link = next(
-                (
-                    field
-                    for field in version._model._meta.concrete_fields
-                    if field.many_to_one
-                    and (field.related_model, str(version.field_dict.get(field.attname))) in owned
-                ),
-                None,
-            )
-            if link is not None or (version._model, version.object_id) in owned:
-                owned.add((version._model, version.object_id))
-                owners[version] = link
-                found = True
-    now = {
+    versions = owned_versions(revision, model, object_id)
+    owned = {(version._model, version.object_id) for version in versions}
+    live = {
         version: obj
-        for version in owners
+        for version in versions
         if (obj := version._model._default_manager.filter(pk=version.object_id).first())
     }
-    losers = [
-        link.related_model._default_manager.get(pk=getattr(obj, link.attname))
-        for version, obj in now.items()
-        if (link := owners[version]) is not None
+    moved = [
+        obj
+        for version, obj in live.items()
+        if (link := owner_link(version, owned))
         and getattr(obj, link.attname) != version.field_dict.get(link.attname)
     ]
-    current = chain.from_iterable(_follow_relations_recursive(obj) for obj in now.values())
-    for obj in dict.fromkeys(current):
+    if moved:
+        leave = frozenset((type(obj), str(obj.pk)) for obj in moved)
+        versions = owned_versions(revision, model, object_id, leave)
+        owned = {(version._model, version.object_id) for version in versions}
+        live = {version: obj for version, obj in live.items() if version in versions}
+    unversioned = {
+        version: {
+            field.attname: getattr(obj, field.attname)
+            for field in obj._meta.concrete_fields
+            if field.attname not in version.field_dict and not field.primary_key
+        }
+        for version, obj in live.items()
+    }
+    for obj in dict.fromkeys(chain.from_iterable(map(_follow_relations_recursive, live.values()))):
         if (type(obj), str(obj.pk)) not in owned:
             obj.delete()
-    _safe_revert(list(owners))
-    return losers
+    _safe_revert(versions)
+    for version, values in unversioned.items():
+        if values:
+            version._model._base_manager.filter(pk=version.object_id).update(**values)
+    return moved

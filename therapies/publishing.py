@@ -39,9 +39,10 @@ class PublishingError(Exception):
 class PageSnapshot:
     """Everything readers will see of one page: what reviewers approve, and what is published.
 
-    `shared_rows` names the rows of other models the page shows (its conditions, references…)
-    as [model label, id]; `as_of_revision` is the latest revision in the system when the
-    snapshot was taken. Together they say whose changes to shared rows it carries.
+    `shown_rows` names the rows, other than the page's own, whose words it shows (its
+    conditions, references…, a topic's sections) as [model label, id]; `as_of_revision` is the
+    latest revision in the system when the snapshot was taken. Together they say whose changes
+    it carries.
     """
 
     kind: str
@@ -51,7 +52,7 @@ class PageSnapshot:
     document: dict
     search_text: str = ""
     facets: set[tuple[str, str, str]] = field(default_factory=set)
-    shared_rows: list[list] = field(default_factory=list)
+    shown_rows: list[list] = field(default_factory=list)
     as_of_revision: int | None = None
 
     def as_json(self) -> dict:
@@ -64,14 +65,14 @@ class PageSnapshot:
     @property
     def reference_ids(self) -> list[int]:
         label = Reference._meta.label_lower
-        return [pk for model, pk in self.shared_rows if model == label]
+        return [pk for model, pk in self.shown_rows if model == label]
 
     @property
     def address(self) -> str:
         return PublishedPage(kind=self.kind, slug=self.slug).get_absolute_url()
 
 
-def shared_rows(*rows: models.Model) -> list[list]:
+def shown_rows(*rows: models.Model) -> list[list]:
     """The rows, as a snapshot lists them: [model label, id], each once, in a stable order."""
     return sorted({(row._meta.label_lower, row.pk) for row in rows if row is not None})
 
@@ -217,7 +218,7 @@ def therapy_snapshot(therapy: Therapy, approved: dict[int, tuple[str, str]]) -> 
         document=document,
         search_text=" | ".join(search_key(text) for text in searchable),
         facets=facets,
-        shared_rows=shared_rows(*shown),
+        shown_rows=shown_rows(*shown),
     )
 
 
@@ -235,7 +236,7 @@ def build_side_effect(side_effect: SideEffect) -> PageSnapshot:
             "what_helps": side_effect.what_helps,
             "references": [reference_document(ref) for ref in references],
         },
-        shared_rows=shared_rows(*references),
+        shown_rows=shown_rows(*references),
     )
 
 
@@ -252,12 +253,12 @@ def build_glossary_term(term: GlossaryTerm) -> PageSnapshot:
             "forms": term.forms,
             "references": [reference_document(ref) for ref in references],
         },
-        shared_rows=shared_rows(*references),
+        shown_rows=shown_rows(*references),
     )
 
 
 def build_topic(topic: Topic) -> PageSnapshot:
-    sections = TopicSection.objects.filter(topic=topic).prefetch_related("presented")
+    sections = list(TopicSection.objects.filter(topic=topic).prefetch_related("presented"))
     references = list(topic.references.all())
     return PageSnapshot(
         kind=PageKind.TOPIC,
@@ -280,7 +281,8 @@ def build_topic(topic: Topic) -> PageSnapshot:
             "references_note": topic.references_note,
             "production_note": topic.production_note,
         },
-        shared_rows=shared_rows(*references),
+        # Its sections too: one that moves in from another topic brings its writers with it.
+        shown_rows=shown_rows(*references, *sections),
     )
 
 

@@ -97,10 +97,10 @@ PAGES = {
     **{f"admin:therapies_{m}_compare": (STAFF, STAFF) for m in REVIEWED_PAGES + SHARED_ROWS},
     # A GET goes back to the history; restoring takes a POST.
     **{f"admin:therapies_{m}_restore": (STAFF, EDIT) for m in REVIEWED_PAGES + SHARED_ROWS},
-    # Reviewer profiles are versioned like content; senior medical editors keep them, and only
-    # a superuser recovers a deleted one.
+    # Reviewer profiles are versioned like content; senior medical editors keep declarations,
+    # and only a superuser restores an old revision (names included) or recovers a deleted one.
     "admin:reviews_reviewer_compare": (STAFF, STAFF),
-    "admin:reviews_reviewer_restore": (STAFF, SENIOR),
+    "admin:reviews_reviewer_restore": (STAFF, SUPER),
     "admin:reviews_reviewer_recoverlist": (SUPER, SUPER),
     "admin:reviews_reviewer_recover": (SUPER, SUPER),
     "admin:reviews_reviewer_revision": (STAFF, STAFF),

@@ -125,3 +125,22 @@ def test_only_a_superuser_sets_who_a_profile_is(imatinib, people, as_user, clien
     approve_all(as_user, submit(as_user, imatinib))
     assert "approved by senior medical editor Dr Senior, Consultant" in reader_sees(client)
     assert "Famous" not in reader_sees(client)
+
+
+def test_restoring_a_profile_keeps_its_login_and_is_an_administrators(
+    imatinib, people, as_user, superuser
+):
+    profile = Reviewer.objects.get(user=people["clinical"])
+    save(as_user("boss"), profile_url(profile), note="Title", job_title="Consultant Oncologist")
+    claimed = versions_of(profile).last().revision_id
+    save(as_user("boss"), profile_url(profile), note="Corrected", job_title="Specialty Doctor")
+    edit_summary(as_user, imatinib, "Words.")
+    approve_all(as_user, submit(as_user, imatinib))  # the profile has signed
+    # A senior medical editor cannot bring the old job title back by restoring.
+    history = as_user("senior").get(f"/admin/reviews/reviewer/{profile.pk}/history/").text
+    assert "Restore as a new draft" not in history
+    restore = f"/admin/reviews/reviewer/{profile.pk}/restore/{claimed}/"
+    assert as_user("senior").post(restore).status_code == 403
+    assert as_user("boss").post(restore).status_code == 302
+    profile.refresh_from_db()
+    assert (profile.job_title, profile.user) == ("Consultant Oncologist", people["clinical"])

@@ -371,3 +371,91 @@ def test_restoring_one_topic_leaves_another_in_the_same_revision_alone(second_to
     assert topic.intro == "Later intro."
     assert other.intro == ""  # as it was in the restored revision
     assert TopicSection.objects.get(pk=section.pk).topic == other
+
+
+def test_a_section_moved_into_a_topic_brings_its_writers(second_topic, as_user, two_roles):
+    topic, other = second_topic
+    client = as_user("clinical")
+    url = "/admin/therapies/topicsection/add/"
+    response = post_form(
+        client,
+        url,
+        open_form(client, url),
+        change_summary="My section",
+        topic=str(other.pk),
+        heading="Clinician's heading",
+        body="The clinician's own words.",
+        position="9",
+    )
+    assert response.status_code == 302
+    section = TopicSection.objects.get(heading="Clinician's heading")
+    move = f"/admin/therapies/topicsection/{section.pk}/change/"
+    save(as_user("editor"), move, note="Move it here", topic=str(topic.pk))
+    as_user("editor").post(f"/admin/therapies/topic/{topic.pk}/submit/", {"summary": "x"})
+    request = ReviewRequest.objects.for_item(topic).get(state="in_review")
+    assert "You wrote or edited" in decide(as_user, request, "clinical", "clinical_reviewer").text
+
+
+def test_a_section_rewritten_elsewhere_and_moved_back_brings_its_writer(
+    second_topic, as_user, two_roles
+):
+    topic, other = second_topic
+    section = topic.sections.exclude(heading="").first()
+    url = f"/admin/therapies/topicsection/{section.pk}/change/"
+    save(as_user("editor"), url, note="Park it", topic=str(other.pk))
+    save(as_user("clinical"), url, note="My words", body="The clinician's own section words.")
+    save(as_user("editor"), url, note="Bring it back", topic=str(topic.pk))
+    as_user("editor").post(f"/admin/therapies/topic/{topic.pk}/submit/", {"summary": "x"})
+    request = ReviewRequest.objects.for_item(topic).get(state="in_review")
+    assert "You wrote or edited" in decide(as_user, request, "clinical", "clinical_reviewer").text
+
+
+def test_restoring_a_topic_leaves_a_section_that_moved_away_where_it_is(second_topic, as_user):
+    topic, other = second_topic
+    before_move = versions_of(topic).last().revision_id
+    section = topic.sections.exclude(heading="").first()
+    url = f"/admin/therapies/topicsection/{section.pk}/change/"
+    save(as_user("editor"), url, note="Move", topic=str(other.pk))
+    save(as_user("editor2"), url, note="Rewrite", body="Words written for the other guide.")
+    other_versions = versions_of(other).count()
+    as_user("editor").post(f"/admin/therapies/topic/{topic.pk}/restore/{before_move}/")
+    section.refresh_from_db()
+    assert (section.topic, section.body) == (other, "Words written for the other guide.")
+    assert versions_of(other).count() == other_versions  # the other topic did not change
+    assert (
+        "belongs to another page now and stays there" in versions_of(topic).last().revision.comment
+    )
+
+
+def test_a_stale_section_form_conflicts_when_the_section_moved(second_topic, as_user):
+    topic, other = second_topic
+    section = topic.sections.exclude(heading="").first()
+    url = f"/admin/therapies/topicsection/{section.pk}/change/"
+    stale = open_form(as_user("editor"), url)
+    save(as_user("editor2"), url, note="Move and rewrite", topic=str(other.pk), body="Theirs.")
+    # Even when the other topic's counter happens to equal the one the form opened with.
+    stale["opened_edit_version"] = [str(Topic.objects.get(pk=other.pk).edit_version)]
+    response = post_form(as_user("editor"), url, stale, change_summary="Typo", heading="X")
+    assert response.status_code == 200
+    assert "Someone else saved this page after you opened it" in response.text
+    section.refresh_from_db()
+    assert (section.topic, section.body) == (other, "Theirs.")
+
+
+def test_a_topics_comparison_shows_only_its_own_rows(second_topic, as_user):
+    topic, other = second_topic
+    section = topic.sections.exclude(heading="").first()
+    before = versions_of(other).last().revision_id
+    save(
+        as_user("editor"),
+        f"/admin/therapies/topicsection/{section.pk}/change/",
+        topic=str(other.pk),
+    )
+    after = versions_of(other).last().revision_id
+    html = (
+        as_user("lay")
+        .get(f"/admin/therapies/topic/{other.pk}/compare/?older={before}&newer={after}")
+        .text
+    )
+    assert f"Topic section added: {section}" in html
+    assert "Topic added" not in html and topic.title not in html.split("comparison")[-1]
