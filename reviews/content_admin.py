@@ -382,9 +382,9 @@ class ReviewedContentAdmin(RichTextHelp, CheckedIds, VersionAdmin):
         page = self.page_model._meta
         messages.info(
             request,
-            f"A deleted {self.opts.verbose_name} comes back with its {page.verbose_name}: open "
-            f"the {page.verbose_name}'s History and comparison and restore a revision of its "
-            f"{page.verbose_name} that still had it.",
+            f"A deleted {self.opts.verbose_name} comes back with its {page.verbose_name}: in "
+            f"the {page.verbose_name}'s History and comparison, restore a revision that still "
+            "had it.",
         )
         return redirect(f"admin:{page.app_label}_{page.model_name}_changelist")
 

@@ -44,6 +44,11 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AlterField(
+            model_name='reviewer',
+            name='name',
+            field=models.CharField(help_text="As shown to readers. Only an administrator changes a reviewer's name, job title, role or login.", max_length=200),
+        ),
         migrations.AddField(
             model_name='auditevent',
             name='restored_from',

@@ -31,7 +31,11 @@ class Reviewer(models.Model):
         help_text="The login this reviewer uses. Only a superuser links it, and once the "
         "reviewer has signed anything it stays: another person needs a profile of their own.",
     )
-    name = models.CharField(max_length=200)
+    name = models.CharField(
+        max_length=200,
+        help_text="As shown to readers. Only an administrator changes a reviewer's name, job "
+        "title, role or login.",
+    )
     job_title = models.CharField(
         max_length=200, help_text="As shown to readers, e.g. Consultant Clinical Oncologist."
     )
