@@ -3,13 +3,13 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 PORT ?= 8000
-# Test processes (pytest-xdist): one per core. Each file's tests stay in one process.
+# Test processes (pytest-xdist): one per core; an idle one takes tests queued for another.
 TEST_WORKERS ?= auto
 VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 
-.PHONY: help run serve test bench soak lint format check-python clean
+.PHONY: help run serve test coverage bench soak lint format check-python clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -46,10 +46,14 @@ serve: $(VENV)/.runtime-installed ## Serve as in production: gunicorn (gunicorn.
 	$(PY) manage.py migrate --no-input
 	$(BIN)/gunicorn -c gunicorn.conf.py
 
-test: $(VENV)/.dev-installed node_modules/.installed ## Lint, then run the whole test suite (on every core; TEST_WORKERS=1 for one)
+test: $(VENV)/.dev-installed node_modules/.installed ## Lint, check the layers, run the whole suite (on every core; TEST_WORKERS=1 for one)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal --durations=10
+
+coverage: $(VENV)/.dev-installed node_modules/.installed ## The whole suite with line and branch coverage (pyproject.toml)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal --cov --cov-report=term:skip-covered
 
 bench: $(VENV)/.runtime-installed ## Measure the public pages against a static file (PostgreSQL, wrk; see benchmarks/)
 	$(PY) benchmarks/bench.py
@@ -57,9 +61,10 @@ bench: $(VENV)/.runtime-installed ## Measure the public pages against a static f
 soak: $(VENV)/.runtime-installed ## Load and faults: 60 s at 64 connections, PostgreSQL restarted, a worker killed (see benchmarks/)
 	$(PY) benchmarks/soak.py
 
-lint: $(VENV)/.dev-installed ## Check style with ruff
+lint: $(VENV)/.dev-installed ## Check style with ruff, and the layers with import-linter
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 format: $(VENV)/.dev-installed ## Fix style with ruff
 	$(BIN)/ruff check --fix .

@@ -52,7 +52,7 @@ def taken_as_of(publication: Publication | None) -> int | None:
     """The latest revision the publication's snapshot could hold."""
     if publication is None:
         return None
-    return publication.publication.get("as_of_revision") or publication.revision_id
+    return publication.snapshot.get("as_of_revision") or publication.revision_id
 
 
 def windows_of_change(
@@ -61,7 +61,7 @@ def windows_of_change(
     start = taken_as_of(previous)
     shown_before = set()
     if previous is not None:
-        shown_before = {tuple(row) for row in previous.publication.get("shown_rows", [])}
+        shown_before = {tuple(row) for row in previous.snapshot.get("shown_rows", [])}
     windows = [Window(content_type_id, str(object_id), start, upto)]
     for label, pk in snapshot.get("shown_rows", []):
         app_label, model = label.split(".")
@@ -131,7 +131,7 @@ def authors(windows: list[Window], page: tuple[int, str]) -> list[Author]:
 
 def authors_of_request(request: ReviewRequest) -> list[Author]:
     """The authors of the change sent for review in `request`, and whoever sent it."""
-    snapshot = request.publication
+    snapshot = request.snapshot
     found = authors(
         windows_of_change(
             content_type_id=request.content_type_id,
@@ -156,7 +156,7 @@ def authors_of_publication(publication: Publication) -> list[Author]:
     """The authors of what `publication` showed readers that they had not been shown before."""
     if publication.review_request is not None:
         return authors_of_request(publication.review_request)
-    snapshot = publication.publication
+    snapshot = publication.snapshot
     return authors(
         windows_of_change(
             content_type_id=publication.content_type_id,

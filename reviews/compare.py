@@ -176,7 +176,7 @@ def flatten(value, path: str = ""):
         yield path, "" if value is None else str(value)
 
 
-def compare_publications(older: dict | None, newer: dict) -> list[FieldChange]:
+def compare_snapshots(older: dict | None, newer: dict) -> list[FieldChange]:
     """Every difference readers would see between two published forms of a page."""
     before = dict(flatten((older or {}).get("document", {})))
     after = dict(flatten(newer.get("document", {})))

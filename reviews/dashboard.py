@@ -11,8 +11,8 @@ from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.urls import reverse
 from reversion.models import Revision, Version
 
-from reviews.models import ROLE_PERMISSIONS, EditorialRole, ReminderRun, ReviewRequest, SignOff
-from reviews.services import required_sign_offs
+from reviews import signing
+from reviews.models import EditorialRole, PageReview, ReminderRun, ReviewRequest
 from therapies.models import (
     PAGE_MODELS,
     Feedback,
@@ -38,45 +38,36 @@ def change_url(model, object_id) -> str:
 
 def reviews_due(today: datetime.date) -> tuple[list[Entry], list[Entry]]:
     pages = (
-        PublishedPage.objects.filter(review__next_review_due__lte=today + datetime.timedelta(90))
+        PublishedPage.objects.filter(
+            review__in=PageReview.objects.due_soon_or_overdue(today).values("pk")
+        )
         .select_related("review")
         .order_by("review__next_review_due", "sort_name")
         .only("kind", "object_id", "title", "review__next_review_due")
     )
     overdue, soon = [], []
     for page in pages:
-        days = (today - page.review.next_review_due).days
+        review = page.review
         url = change_url(PAGE_MODELS[page.kind], page.object_id)
-        due = f"{page.review.next_review_due:%d %B %Y}"
-        if days >= 0:
-            overdue.append(Entry(page.title, url, f"{days} days overdue (due {due})"))
+        due = f"{review.next_review_due:%d %B %Y}"
+        if review.is_overdue_on(today):
+            overdue.append(
+                Entry(page.title, url, f"{-review.days_left(today)} days overdue (due {due})")
+            )
         else:
-            soon.append(Entry(page.title, url, f"due {due}, in {-days} days"))
+            soon.append(Entry(page.title, url, f"due {due}, in {review.days_left(today)} days"))
     return overdue, soon
 
 
 def awaiting_sign_off(user) -> list[Entry]:
-    roles = [role for role, permission in ROLE_PERMISSIONS.items() if user.has_perm(permission)]
-    if not roles:
-        return []
-    entries = []
-    for request in (
-        ReviewRequest.objects.filter(state=ReviewRequest.State.IN_REVIEW)
-        .exclude(submitted_by=user)
-        .prefetch_related("sign_offs")
-    ):
-        signed = {s.role: s for s in request.sign_offs.all()}
-        if any(s.reviewer_id == user.pk for s in signed.values()):
-            continue
-        approved = {r for r, s in signed.items() if s.decision == SignOff.Decision.APPROVED}
-        for role in roles:
-            final = role == EditorialRole.SENIOR_MEDICAL_EDITOR
-            if role in signed or (final and not set(required_sign_offs()) <= approved):
-                continue
-            url = reverse("admin:reviews_reviewrequest_review", args=[request.pk])
-            entries.append(Entry(request.object_repr, url, f"as {EditorialRole(role).label}"))
-            break
-    return entries
+    return [
+        Entry(
+            request.object_repr,
+            reverse("admin:reviews_reviewrequest_review", args=[request.pk]),
+            f"as {EditorialRole(roles[0]).label}",
+        )
+        for request, roles in signing.awaiting(user)
+    ]
 
 
 def my_drafts(user) -> list[Entry]:

@@ -3,6 +3,7 @@ from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
 
+from reviews import changes
 from reviews.compare import compare
 from reviews.models import NOTE_LENGTH, EditorialRole, ReferenceCheck, SignOff
 from reviews.versions import latest_revision, versions_of
@@ -50,12 +51,15 @@ class ContentForm(forms.ModelForm):
         page = self.page
         if page is None or page.pk is None:
             return cleaned_data
-        current = type(page)._default_manager.select_for_update().get(pk=page.pk)
-        opened = cleaned_data.get("opened_edit_version")
         # A form without the counter (never one a browser sends), or opened on another page (a
         # section moved since), cannot show that it saw the latest save.
-        moved = cleaned_data.get("opened_page_id") != page.pk
-        if moved or opened != current.edit_version:
+        opened = cleaned_data.get("opened_edit_version")
+        if cleaned_data.get("opened_page_id") != page.pk:
+            opened = None
+        try:
+            current = changes.check_unchanged_since(page, opened)
+        except changes.Conflict as conflict:
+            current = conflict.current
             message = conflict_message(current, cleaned_data.get("opened_revision"))
             # Keep everything typed; take the newer counter, so saving again is a choice.
             data = self.data.copy()
@@ -64,7 +68,7 @@ class ContentForm(forms.ModelForm):
             latest = latest_revision(current)
             data[self.add_prefix("opened_revision")] = latest.pk if latest else ""
             self.data = data
-            raise ValidationError(message, code="conflict")
+            raise ValidationError(message, code="conflict") from None
         self.locked_edit_version = current.edit_version
         return cleaned_data
 

@@ -5,7 +5,8 @@ from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.urls import reverse
 
-from reviews.models import ROLE_PERMISSIONS, EditorialRole
+from reviews.models import EditorialRole
+from reviews.roles import ROLE_PERMISSIONS
 
 
 def review_url(request) -> str:
@@ -39,9 +40,7 @@ def review_wanted(request, roles: list[str]) -> None:
 
 
 def changes_requested(request, sign_off) -> None:
-    from reviews.services import authors_of
-
-    users = get_user_model().objects.filter(pk__in=authors_of(request), is_active=True)
+    users = request.authors.filter(is_active=True)
     send(
         f"Changes requested: {request.object_repr}",
         f"{sign_off.reviewer} ({sign_off.get_role_display()}) asked for changes to "

@@ -55,7 +55,7 @@ def production_record(publication: Publication) -> dict:
     return {
         "publication": publication,
         "item": item,
-        "document": readable_document(publication.publication),
+        "document": readable_document(publication.snapshot),
         "authors": authors_of_publication(publication),
         "revision": publication.revision,
         "requests": [
@@ -68,7 +68,7 @@ def production_record(publication: Publication) -> dict:
             }
             for request in requests
         ],
-        "references": publication.publication.get("document", {}).get("references", []),
+        "references": publication.snapshot.get("document", {}).get("references", []),
         "latest_checks": ReferenceCheck.objects.filter(
             review_request__content_type=content_type,
             review_request__object_id=publication.object_id,

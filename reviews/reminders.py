@@ -18,17 +18,14 @@ from therapies.models import PublishedPage
 Threshold = ReminderSent.Threshold
 
 
-def threshold_for(days_left: int) -> str | None:
-    """The most urgent threshold a review due in `days_left` days has reached."""
-    if days_left < 0:
-        return Threshold.OVERDUE
-    if days_left == 0:
-        return Threshold.DUE
-    if days_left <= 30:
-        return Threshold.DAYS_30
-    if days_left <= 90:
-        return Threshold.DAYS_90
-    return None
+def threshold_for(review: PageReview, today: datetime.date) -> str | None:
+    """The most urgent threshold the review has reached on `today`."""
+    days_left = review.days_left(today)
+    if review.is_overdue_on(today):
+        return Threshold.DUE if days_left == 0 else Threshold.OVERDUE
+    if not review.is_due_soon_on(today):
+        return None
+    return Threshold.DAYS_30 if days_left <= 30 else Threshold.DAYS_90
 
 
 @dataclass
@@ -67,7 +64,7 @@ def send_review_reminders(*, today: datetime.date) -> list[Reminder]:
     part-way loses nothing and the next run sends only what is still owed."""
     published = PublishedPage.objects.filter(review=OuterRef("pk"))
     reviews = (
-        PageReview.objects.due_for_review(on=today + datetime.timedelta(days=90))
+        PageReview.objects.due_soon_or_overdue(today)
         .filter(Exists(published))  # pages readers see: not drafts, deleted or withdrawn ones
         .select_related("responsible_editor")
         .prefetch_related("item")
@@ -85,7 +82,7 @@ def send_review_reminders(*, today: datetime.date) -> list[Reminder]:
     ]
     sent, failed = [], []
     for review in reviews:
-        threshold = threshold_for((review.next_review_due - today).days)
+        threshold = threshold_for(review, today)
         if threshold is None or (review.pk, threshold, review.next_review_due) in already:
             continue
         page = str(review.item)

@@ -1,8 +1,37 @@
-"""The editorial roles as permission groups: exactly what each needs, and no more.
+"""The editorial roles: the permission each workflow step needs, who holds it, and the
+permission groups that give exactly what each role needs, and no more.
 
-A data migration freezes this table into the database; `sync_groups()` applies it again
+A data migration freezes the group table into the database; `sync_groups()` applies it again
 (the demo accounts and the tests use it). Change both together.
 """
+
+from reviews.models.reviewers import EditorialRole
+
+# What each workflow step asks of the person taking it.
+SUBMIT_FOR_REVIEW = "reviews.submit_for_review"
+WITHDRAW_PAGE = "reviews.withdraw_page"
+SET_REVIEW_POLICY = "reviews.change_reviewpolicy"
+
+# The permission each sign-off role needs.
+ROLE_PERMISSIONS = {
+    EditorialRole.CLINICAL_REVIEWER: "reviews.sign_off_clinical",
+    EditorialRole.LAY_REVIEWER: "reviews.sign_off_lay",
+    EditorialRole.SENIOR_MEDICAL_EDITOR: "reviews.give_final_approval",
+}
+
+
+def roles_of(user) -> list[str]:
+    """The sign-off roles `user` holds."""
+    return [role for role, permission in ROLE_PERMISSIONS.items() if user.has_perm(permission)]
+
+
+def is_editor(user) -> bool:
+    return user.has_perm(SUBMIT_FOR_REVIEW)
+
+
+def is_reviewer(user) -> bool:
+    return bool(roles_of(user))
+
 
 CONTENT_MODELS = [
     "therapy",

@@ -3,21 +3,17 @@
 Each action checks who may take it, runs in one transaction, and leaves an audit event.
 """
 
-import reversion
 from django.apps import apps
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, connections, models, transaction
+from django.db import models, transaction
 from django.utils import timezone
-from reversion.errors import RevertError
-from reversion.models import Revision, Version
+from reversion.models import Revision
 
-from reviews import notifications
+from reviews import changes, notifications, roles, signing
+from reviews.audit import audit, audit_request
 from reviews.authorship import authors_of_request
-from reviews.dates import add_months
 from reviews.models import (
-    ROLE_PERMISSIONS,
     AuditEvent,
     EditorialRole,
     PageReview,
@@ -34,93 +30,16 @@ from reviews.models import (
 from reviews.versions import (
     content_hash,
     latest_revision,
-    revert_item,
     revision_numbers,
     versions_of,
 )
+from therapies import publishing
 from therapies.models import PAGE_MODELS, PublishedPage, Reference, SiteEdition, WithdrawnPage
-from therapies.publishing import (
-    PageSnapshot,
-    PublishingError,
-    build_publication,
-    check_address_is_free,
-    pages_showing,
-    publish,
-)
+from therapies.publishing import PageSnapshot, PublishingError, build_snapshot, pages_showing
 
 Action = AuditEvent.Action
 Decision = SignOff.Decision
 State = ReviewRequest.State
-
-
-def audit(*, action, item, actor=None, revision=None, comment="", object_repr=None) -> AuditEvent:
-    return AuditEvent.objects.create(
-        action=action,
-        actor=actor,
-        content_type=ContentType.objects.get_for_model(item),
-        object_id=item.pk,
-        object_repr=(object_repr or str(item))[:300],
-        revision=revision,
-        comment=comment,
-    )
-
-
-def audit_request(request: ReviewRequest, *, action, actor, comment="", revision=None):
-    """An event about a review, recorded even if its page has since been deleted."""
-    return AuditEvent.objects.create(
-        action=action,
-        actor=actor,
-        content_type_id=request.content_type_id,
-        object_id=request.object_id,
-        object_repr=request.object_repr,
-        revision=revision or request.revision,
-        comment=comment,
-    )
-
-
-def required_sign_offs() -> list[str]:
-    """The roles that must approve a change before the senior medical editor's final approval."""
-    return list(settings.REQUIRED_SIGN_OFFS)
-
-
-def supersede_open_requests(
-    item: models.Model, reason: str = "The page was saved again after it was sent."
-) -> list[ReviewRequest]:
-    """A new save sends the page back to draft: reviews of the earlier revision are void."""
-    ended = list(
-        ReviewRequest.objects.for_item(item).select_for_update().filter(state=State.IN_REVIEW)
-    )
-    for request in ended:
-        request.move_to(State.SUPERSEDED)
-        request.closed_at = timezone.now()
-        request.closed_reason = reason
-        request.save()
-    return ended
-
-
-def record_save(
-    *,
-    item: models.Model,
-    user,
-    summary: str,
-    action: str = Action.SAVE,
-    restored_from: Revision | None = None,
-) -> None:
-    """Called inside the revision of an editor's save: label it, audit it, void open reviews.
-    `restored_from`: the earlier revision a restore or recovery brought back."""
-    reversion.set_user(user)
-    reversion.set_comment(summary)
-    reversion.add_meta(
-        AuditEvent,
-        action=action,
-        actor=user,
-        content_type=ContentType.objects.get_for_model(item),
-        object_id=item.pk,
-        object_repr=str(item)[:300],
-        comment=summary,
-        restored_from=restored_from,
-    )
-    supersede_open_requests(item)
 
 
 def uses_of(row: models.Model) -> list[str]:
@@ -161,12 +80,6 @@ def delete_feedback(*, feedback, user) -> None:
     feedback.delete()
 
 
-def record_delete(*, item: models.Model, user) -> None:
-    """A deleted page's open reviews end with it; it can be recovered as a draft."""
-    supersede_open_requests(item)
-    audit(action=Action.DELETE, item=item, actor=user, comment="Deleted in the admin.")
-
-
 def published_page_of(item: models.Model) -> PublishedPage | None:
     return PublishedPage.objects.filter(kind=item.page_kind, object_id=item.pk).first()
 
@@ -181,10 +94,10 @@ def submit_for_review(
     # Freeze what readers will see, shared rows (conditions, references…) included: that is
     # what the reviewers approve, and what the final approval publishes. The shared rows are
     # locked while it is taken, so a change to one is either in it or after it, never between.
-    lock_rows(build_publication(item).shown_rows)
-    snapshot = build_publication(item)
+    lock_rows(build_snapshot(item).shown_rows)
+    snapshot = build_snapshot(item)
     try:
-        check_address_is_free(snapshot)
+        publishing.check_address_is_free(snapshot)
     except PublishingError as error:
         raise WorkflowError(str(error)) from error
     published = published_page_of(item)
@@ -197,8 +110,7 @@ def submit_for_review(
             "Readers already see exactly this revision: change something first, or record a "
             "review with no change needed."
         )
-    publication = snapshot.as_json()
-    return open_request(item, user, summary, revision, publication, is_review=is_review)
+    return open_request(item, user, summary, revision, snapshot.as_json(), is_review=is_review)
 
 
 def lock_rows(rows: list[list]) -> None:
@@ -223,11 +135,11 @@ def submit_review_without_change(*, item: models.Model, user, summary: str) -> R
             "This page has changes that are not published: send them for review as the "
             "review, or restore the published revision first."
         )
-    publication = publication_of_page(published)
-    return open_request(item, user, summary, revision, publication, is_review=True, no_change=True)
+    snapshot = snapshot_of_page(published)
+    return open_request(item, user, summary, revision, snapshot, is_review=True, no_change=True)
 
 
-def publication_of_page(page: PublishedPage) -> dict:
+def snapshot_of_page(page: PublishedPage) -> dict:
     return PageSnapshot(
         kind=page.kind,
         object_id=page.object_id,
@@ -240,7 +152,7 @@ def publication_of_page(page: PublishedPage) -> dict:
 
 
 def check_can_submit(item: models.Model, user, summary: str) -> Revision:
-    if not user.has_perm("reviews.submit_for_review"):
+    if not roles.is_editor(user):
         raise PermissionDenied("Only editors send changes for review.")
     if not summary.strip():
         raise WorkflowError("Say what changed and why, so reviewers know what to check.")
@@ -253,89 +165,39 @@ def check_can_submit(item: models.Model, user, summary: str) -> Revision:
     return revision
 
 
-def open_request(item, user, summary, revision, publication, **kind) -> ReviewRequest:
+def open_request(item, user, summary, revision, snapshot: dict, **kind) -> ReviewRequest:
     request = ReviewRequest.objects.create(
         content_type=ContentType.objects.get_for_model(item),
         object_id=item.pk,
         object_repr=str(item)[:300],
         revision=revision,
-        publication=publication,
-        content_hash=content_hash(revision, publication),
+        snapshot=snapshot,
+        content_hash=content_hash(revision, snapshot),
         summary=summary.strip(),
         submitted_by=user,
         **kind,
     )
     request.cited_references.set(item.references.all())
+    request.authors.set([author.user for author in authors_of_request(request)])
     audit(action=Action.SUBMIT, item=item, actor=user, revision=revision, comment=summary)
-    transaction.on_commit(lambda: notifications.review_wanted(request, required_sign_offs()))
+    transaction.on_commit(
+        lambda: notifications.review_wanted(request, signing.required_sign_offs())
+    )
     return request
-
-
-def authors_of(request: ReviewRequest) -> set[int]:
-    """Everyone who wrote any part of the change under review (the page, or a row it shows),
-    and whoever sent it: they cannot sign it off."""
-    return {author.user.pk for author in authors_of_request(request)}
-
-
-def check_can_sign(request: ReviewRequest, reviewer, role: str) -> None:
-    """Raise the reason this reviewer cannot sign this change in this role now, if any."""
-    if role not in ROLE_PERMISSIONS or not reviewer.has_perm(ROLE_PERMISSIONS[role]):
-        raise PermissionDenied(f"You do not have the {EditorialRole(role).label} role.")
-    if not request.is_open:
-        raise WorkflowError(request.why_closed)
-    item = request.item
-    if item is None:
-        raise WorkflowError("This page has been deleted.")
-    if latest_revision(item).pk != request.revision_id:
-        raise WorkflowError(
-            "This revision is out of date: the page was saved again after it was sent for "
-            "review. Only the latest revision can be signed off."
-        )
-    if reviewer.pk in authors_of(request):
-        raise WorkflowError("You wrote or edited this change, so someone else must sign it off.")
-    reviewer_profile(reviewer)
-    signed = {sign_off.role: sign_off for sign_off in request.sign_offs.all()}
-    if role in signed:
-        raise WorkflowError(f"The {EditorialRole(role).label} has already signed off this change.")
-    if any(sign_off.reviewer_id == reviewer.pk for sign_off in signed.values()):
-        raise WorkflowError("You have already signed off this change in another role.")
-    if role == EditorialRole.SENIOR_MEDICAL_EDITOR:
-        approved = {r for r, s in signed.items() if s.decision == Decision.APPROVED}
-        missing = [EditorialRole(r).label for r in required_sign_offs() if r not in approved]
-        if missing:
-            raise WorkflowError(f"Final approval waits for: {', '.join(missing)}.")
-        replaced = request.reference_checks.filter(outcome=ReferenceCheck.Outcome.REPLACED)
-        if replaced.exists():
-            raise WorkflowError(
-                "A source this page cites is marked as replaced: change the page to cite the "
-                "new source and send that revision for review. Replaced: "
-                f"{'; '.join(str(check.reference) for check in replaced)}."
-            )
-        unchecked = unchecked_references(request)
-        if unchecked:
-            raise WorkflowError(
-                "This is the page's review, so every source it cites is checked first. "
-                f"Not checked yet: {'; '.join(map(str, unchecked))}."
-            )
-        if not request.no_change:
-            try:
-                check_address_is_free(PageSnapshot.from_json(request.publication))
-            except PublishingError as error:
-                raise WorkflowError(str(error)) from error
 
 
 @transaction.atomic
 def sign_off(*, review_request: ReviewRequest, reviewer, role: str, decision: str, comment: str):
     # The lock makes two reviewers acting at the same moment take turns: the second sees the first.
     request = ReviewRequest.objects.select_for_update().get(pk=review_request.pk)
-    check_can_sign(request, reviewer, role)
+    signing.check_can_sign(request, reviewer, role)
     comment = comment.strip()
     if decision == Decision.CHANGES_REQUESTED and not comment:
         raise WorkflowError("Say what needs to change, so the editor can act on it.")
     if decision not in Decision.values:
         raise WorkflowError("Choose to approve or to request changes.")
     is_final = role == EditorialRole.SENIOR_MEDICAL_EDITOR
-    signer = ReviewerSnapshot.objects.of(reviewer_profile(reviewer), role)
+    signer = ReviewerSnapshot.objects.of(Reviewer.objects.get(user=reviewer), role)
     signed = SignOff.objects.create(
         review_request=request,
         revision=request.revision,
@@ -360,52 +222,28 @@ def sign_off(*, review_request: ReviewRequest, reviewer, role: str, decision: st
         comment=f"As {EditorialRole(role).label}: {comment}" if comment else "",
     )
     if decision == Decision.CHANGES_REQUESTED:
-        close(request, State.CHANGES_REQUESTED)
+        request.close(State.CHANGES_REQUESTED)
         transaction.on_commit(lambda: notifications.changes_requested(request, signed))
     elif is_final and request.no_change:
         record_review(item=item, approver=signer, request=request)
-        close(request, State.CONFIRMED)
+        request.close(State.CONFIRMED)
     elif is_final:
         publish_revision(
             item=item,
             revision=request.revision,
-            publication=PageSnapshot.from_json(request.publication),
+            snapshot=PageSnapshot.from_json(request.snapshot),
             user=reviewer,
             approved_by=signer,
             review_request=request,
         )
         if request.is_review:
             record_review(item=item, approver=signer, request=request)
-        close(request, State.PUBLISHED)
-    elif set(required_sign_offs()) <= set(
+        request.close(State.PUBLISHED)
+    elif set(signing.required_sign_offs()) <= set(
         request.sign_offs.filter(decision=Decision.APPROVED).values_list("role", flat=True)
     ):
         transaction.on_commit(lambda: notifications.final_approval_wanted(request))
     return signed
-
-
-def close(request: ReviewRequest, state: str) -> None:
-    request.move_to(state)
-    request.closed_at = timezone.now()
-    request.save()
-
-
-def reviewer_profile(user) -> Reviewer:
-    profile = Reviewer.objects.filter(user=user).first()
-    if profile is None:
-        raise WorkflowError(
-            "Every sign-off records who gave it, with their declaration of interests: add "
-            "your reviewer profile (your name and job title as readers see them, linked to "
-            "your login by an administrator) before signing off."
-        )
-    return profile
-
-
-def unchecked_references(request: ReviewRequest) -> list:
-    if not request.is_review:
-        return []
-    checked = request.reference_checks.values_list("reference_id", flat=True)
-    return list(request.cited_references.exclude(pk__in=checked))
 
 
 def record_review(*, item, approver: ReviewerSnapshot, request: ReviewRequest) -> PageReview:
@@ -429,13 +267,13 @@ def publish_revision(
     *,
     item,
     revision: Revision,
-    publication: PageSnapshot,
+    snapshot: PageSnapshot,
     user=None,
     approved_by: ReviewerSnapshot | None = None,
     comment="",
     review_request: ReviewRequest | None = None,
 ) -> PublishedPage:
-    """Publish `publication`, built from `revision`, as approved by `approved_by`."""
+    """Publish `snapshot`, built from `revision`, as approved by `approved_by`."""
     review = PageReview.objects.for_item(item).first()
     if review is None:
         # A page's first publication is its first review.
@@ -444,12 +282,12 @@ def publish_revision(
         )
     before = published_page_of(item)
     withdrawn = WithdrawnPage.objects.filter(
-        kind=publication.kind, object_id=publication.object_id
+        kind=snapshot.kind, object_id=snapshot.object_id
     ).first()
     summary = review_request.summary if review_request else comment
     try:
-        page = publish(
-            publication,
+        page = publishing.publish(
+            snapshot,
             review=review,
             revision=revision,
             approved_by=approved_by,
@@ -465,7 +303,7 @@ def publish_revision(
         object_repr=str(item)[:300],
         revision=revision,
         review_request=review_request,
-        publication=publication.as_json(),
+        snapshot=snapshot.as_json(),
         summary=summary,
         approved_by=page.approved_by,
         published_by=user,
@@ -490,7 +328,7 @@ def publish_revision(
 
 @transaction.atomic
 def withdraw(*, page: PublishedPage, user, reason: str) -> WithdrawnPage:
-    if not user.has_perm("reviews.withdraw_page"):
+    if not user.has_perm(roles.WITHDRAW_PAGE):
         raise PermissionDenied("Only senior medical editors withdraw pages.")
     if not reason.strip():
         raise WorkflowError("Say why the page is withdrawn: readers are told.")
@@ -501,21 +339,12 @@ def withdraw(*, page: PublishedPage, user, reason: str) -> WithdrawnPage:
     # Coming back takes a new review and final approval: a review in progress ends here.
     ended = []
     if item is not None:
-        ended = supersede_open_requests(
+        ended = changes.supersede_open_requests(
             item, f"The page was withdrawn from the public site: {reason.strip()}"
         )
     for request in ended:
         transaction.on_commit(lambda request=request: notifications.review_ended(request))
-    withdrawn, _ = WithdrawnPage.objects.update_or_create(
-        kind=page.kind,
-        slug=page.slug,
-        defaults={
-            "object_id": page.object_id,
-            "title": page.title,
-            "reason": reason.strip(),
-            "withdrawn_at": timezone.now(),
-        },
-    )
+    withdrawn = publishing.withdraw(page, reason=reason.strip())
     AuditEvent.objects.create(
         action=Action.WITHDRAW,
         actor=user,
@@ -525,81 +354,13 @@ def withdraw(*, page: PublishedPage, user, reason: str) -> WithdrawnPage:
         revision=page.revision,
         comment=reason.strip() + (" The review in progress ended with it." if ended else ""),
     )
-    page.delete()
     return withdrawn
-
-
-def check_can_change(user, model: type[models.Model]) -> None:
-    if not user.has_perm(f"{model._meta.app_label}.change_{model._meta.model_name}"):
-        raise PermissionDenied("Only editors change content.")
-
-
-@transaction.atomic
-def restore(*, version: Version, user) -> Revision:
-    """Bring back an earlier revision as a new draft. Nothing public changes."""
-    item = version.object
-    if item is None:
-        raise WorkflowError("This page has been deleted: recover it instead.")
-    check_can_change(user, type(item))
-    number = revision_numbers(item).get(version.revision_id)
-    summary = f"Restored revision {number} of {version.revision.date_created:%d %B %Y %H:%M}."
-    return revert_as_new_revision(version, item, user, summary, Action.RESTORE)
-
-
-@transaction.atomic
-def recover(*, version: Version, user) -> models.Model:
-    """Bring a deleted page back from its last revision, as a draft."""
-    model = version._model
-    check_can_change(user, model)
-    if model._default_manager.filter(pk=version.object_id).exists():
-        raise WorkflowError("This page is not deleted.")
-    revert_as_new_revision(version, None, user, "Recovered after deletion.", Action.RECOVER)
-    return model._default_manager.get(pk=version.object_id)
-
-
-def revert_as_new_revision(version: Version, item, user, summary: str, action: str) -> Revision:
-    model = version._model
-    locked = model._default_manager.select_for_update().filter(pk=version.object_id).first()
-    edit_version = locked.edit_version if locked else 0
-    with reversion.create_revision():
-        try:
-            with transaction.atomic():
-                stayed = revert_item(version.revision, model, version.object_id)
-                # Check now, not at commit, so a clash is a message rather than an error page.
-                connections[version.db].check_constraints()
-        except (IntegrityError, RevertError) as error:
-            raise WorkflowError(
-                "That revision cannot be brought back as it stands: it clashes with the content "
-                "now (for example another page has taken its address, or a row it points to was "
-                f"deleted). Nothing was changed. Details: {error}"
-            ) from error
-        # The row's edit counter is not content: it moves on, so forms opened before conflict.
-        item = model._default_manager.get(pk=version.object_id)
-        item.edit_version = edit_version + 1
-        item.save()
-        if stayed:
-            summary += " " + "; ".join(
-                f"The {obj._meta.verbose_name} “{obj}” belongs to another page now and stays there."
-                for obj in stayed
-            )
-        record_save(
-            item=item, user=user, summary=summary, action=action, restored_from=version.revision
-        )
-    return latest_revision(item)
-
-
-def is_editor(user) -> bool:
-    return user.has_perm("reviews.submit_for_review")
-
-
-def is_reviewer(user) -> bool:
-    return any(user.has_perm(permission) for permission in ROLE_PERMISSIONS.values())
 
 
 @transaction.atomic
 def check_reference(*, review_request: ReviewRequest, reference, user, outcome: str, note=""):
     """Record that a cited source was checked (or replaced) in this review."""
-    if not (is_editor(user) or is_reviewer(user)):
+    if not (roles.is_editor(user) or roles.is_reviewer(user)):
         raise PermissionDenied("Only editors and reviewers check sources.")
     request = ReviewRequest.objects.select_for_update().get(pk=review_request.pk)
     if not request.is_open:
@@ -631,7 +392,7 @@ def check_reference(*, review_request: ReviewRequest, reference, user, outcome: 
 
 @transaction.atomic
 def add_comment(*, review_request: ReviewRequest, user, text: str, field: str = ""):
-    if not is_reviewer(user):
+    if not roles.is_reviewer(user):
         raise PermissionDenied("Only reviewers comment on a change under review.")
     if not text.strip():
         raise WorkflowError("Write the comment first.")
@@ -649,7 +410,7 @@ def resolve_comment(
     *, comment: ReviewComment, user, accepted: bool, reason: str = "", revision=None
 ) -> ReviewComment:
     """An editor answers a reviewer's comment: accepted (in which revision) or not (why)."""
-    if not is_editor(user):
+    if not roles.is_editor(user):
         raise PermissionDenied("Only editors answer reviewers' comments.")
     comment = ReviewComment.objects.select_for_update().get(pk=comment.pk)
     if comment.status != ReviewComment.Status.OPEN:
@@ -686,7 +447,7 @@ def resolve_comment(
 @transaction.atomic
 def set_default_review_cycle(*, months: int, user) -> int:
     """Change the default cycle and move the next review of every page that follows it."""
-    if not user.has_perm("reviews.change_reviewpolicy"):
+    if not user.has_perm(roles.SET_REVIEW_POLICY):
         raise PermissionDenied("Only senior medical editors set the review cycle.")
     policy = ReviewPolicy.current()
     policy.default_cycle_months = months
@@ -694,7 +455,7 @@ def set_default_review_cycle(*, months: int, user) -> int:
     policy.save()
     following = list(PageReview.objects.following_default_cycle().select_for_update())
     for review in following:
-        review.next_review_due = add_months(review.reviewed_on, months)
+        review.next_review_due = review.computed_next_review(default_cycle_months=months)
     PageReview.objects.bulk_update(following, ["next_review_due"], batch_size=500)
     SiteEdition.objects.advance()  # bulk_update sends no signals; readers see the new dates
     return len(following)

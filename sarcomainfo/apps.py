@@ -1,4 +1,11 @@
+from django.apps import AppConfig
 from django.contrib.admin.apps import AdminConfig
+
+
+class ProjectConfig(AppConfig):
+    """The project itself: settings, addresses, the admin site, backup and restore."""
+
+    name = "sarcomainfo"
 
 
 class EditorialAdminConfig(AdminConfig):

@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "django_filters",
     "reversion",
     "axes",
+    "sarcomainfo.apps.ProjectConfig",
     "reviews",
     "therapies",
 ]

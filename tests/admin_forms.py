@@ -83,7 +83,7 @@ def form_errors(response) -> str:
     context = response.context or {}
     if "adminform" in context:
         errors = [context["adminform"].form.errors]
-        errors += [formset.errors for formset in context.get("inline_admin_formsets", [])]
+        errors += [f.formset.errors for f in context.get("inline_admin_formsets", [])]
         return str(errors)
     return response.text[:2000]
 

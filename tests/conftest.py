@@ -1,10 +1,16 @@
 import datetime
 import os
+from collections import Counter
 from pathlib import Path
 
 import pytest
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
+from django.core.management.color import no_style
+from django.db import connections, transaction
 
 from reviews.models import EditorialRole, PageReview, Reviewer, ReviewerSnapshot
+from reviews.seed_loader import load_seed_content
 from therapies.models import (
     Availability,
     BrandName,
@@ -13,11 +19,11 @@ from therapies.models import (
     DrugClass,
     Indication,
     SideEffect,
+    SiteEdition,
     Therapy,
     TherapySideEffect,
 )
-from therapies.publishing import build_publication, publish
-from therapies.seed_loader import load_seed_content
+from therapies.publishing import build_snapshot, publish
 
 
 @pytest.fixture(autouse=True)
@@ -35,10 +41,87 @@ def empty_cache():
     published_choices.cache_clear()
 
 
+# What loading the seed writes, row by row, by the content types it was loaded with: a test that
+# empties the database (a live server's) makes Django create them again, under new ids.
+SEED_ROWS: dict[tuple, tuple[Counter, dict]] = {}
+
+
+def seed_rows() -> tuple[Counter, dict]:
+    """The seed loader's counts and the rows it writes, taken once per test process and set of
+    content types: the loader takes about a second, copying its rows back a few milliseconds.
+    The load itself is rolled back."""
+    key = tuple(ContentType.objects.order_by("pk").values_list("pk", "app_label", "model"))
+    if key not in SEED_ROWS:
+        with transaction.atomic():
+            before = {model: rows_of(model) for model in every_model()}
+            counts = load_seed_content()
+            written = {}
+            for model in every_model():
+                if model is SiteEdition:
+                    continue  # publishing moves the site's edition on; so does `seed`, below
+                new = [row for pk, row in rows_of(model).items() if pk not in before[model]]
+                if new:
+                    written[model] = new
+                changed = [pk for pk, row in before[model].items() if rows_of(model)[pk] != row]
+                assert not changed, f"the seed loader changed rows it did not add: {model}"
+            transaction.set_rollback(True)
+        SEED_ROWS[key] = counts, dict(in_dependency_order(written))
+    return SEED_ROWS[key]
+
+
+def in_dependency_order(written: dict):
+    """The models a row points to before the row's own: some foreign keys are checked at once."""
+    placed: set = set()
+    waiting = list(written)
+    while waiting:
+        for model in waiting:
+            targets = {
+                field.related_model
+                for field in model._meta.concrete_fields
+                if field.is_relation and field.related_model is not model
+            }
+            if not (targets & set(waiting)) - placed:
+                placed.add(model)
+                waiting.remove(model)
+                yield model, written[model]
+                break
+        else:
+            raise AssertionError(f"rows that point to each other: {waiting}")
+
+
+def every_model():
+    return apps.get_models(include_auto_created=True)
+
+
+def pk_index(model) -> int:
+    return [field.attname for field in model._meta.concrete_fields].index(model._meta.pk.attname)
+
+
+def rows_of(model) -> dict:
+    """Every row of `model`'s table by primary key, each as a tuple of its column values."""
+    fields = [field.attname for field in model._meta.concrete_fields]
+    rows = model._base_manager.order_by().values_list(*fields)
+    return {row[pk_index(model)]: row for row in rows}
+
+
 @pytest.fixture
 def seed(db):
-    """The seed page's content, loaded and published as `make run` does."""
-    return load_seed_content()
+    """The seed page's content, loaded and published as `make run` does: the rows the loader
+    wrote, written again as they were (no signals: each test starts with a clear cache)."""
+    counts, written = seed_rows()
+    for model, rows in written.items():
+        fields = [field.attname for field in model._meta.concrete_fields]
+        key = fields.index(model._meta.pk.attname)
+        # Rows the loader changed rather than added (the site's edition) are replaced.
+        model._base_manager.filter(pk__in=[row[key] for row in rows]).delete()
+        model._base_manager.bulk_create(
+            model(**dict(zip(fields, row, strict=True))) for row in rows
+        )
+    connection = connections["default"]
+    with connection.cursor() as cursor:
+        for sql in connection.ops.sequence_reset_sql(no_style(), list(written)):
+            cursor.execute(sql)
+    return Counter(counts)
 
 
 @pytest.fixture
@@ -102,7 +185,7 @@ def make_therapy(record_review):
             Availability.objects.create(therapy=therapy, nation="uk", status=nhs)
         review = record_review(therapy)
         if published:
-            publish(build_publication(therapy), review=review)
+            publish(build_snapshot(therapy), review=review)
         return therapy
 
     return make

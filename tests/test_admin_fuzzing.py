@@ -32,10 +32,10 @@ from hypothesis import strategies as st
 from reversion.models import Revision, Version
 
 from reviews import roles
-from reviews.content_admin import ReviewedContentAdmin
+from reviews.admin.base import ReviewedContentAdmin
+from reviews.seed_loader import load_seed_content
 from tests.admin_forms import form_data, log_in
 from therapies.models import SideEffect, Therapy, Topic, TopicSection
-from therapies.seed_loader import load_seed_content
 
 # Every content model the editors' permission table names and the admin has a page for.
 EDITED = sorted(

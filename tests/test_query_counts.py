@@ -10,13 +10,13 @@ from django.test.utils import CaptureQueriesContext
 
 from reviews.models import PageReview
 from therapies.models import PublishedFacet, PublishedPage, SideEffect, Therapy, TherapySideEffect
-from therapies.publishing import build_publication
+from therapies.publishing import build_snapshot
 
 
 def add_therapies(count: int, start: int):
     """`count` published therapies like sunitinib (same document, own names), in bulk."""
     sunitinib = Therapy.objects.get(slug="sunitinib")
-    template = build_publication(sunitinib)
+    template = build_snapshot(sunitinib)
     therapies = Therapy.objects.bulk_create(
         Therapy(generic_name=f"testinib{n:04d}", slug=f"testinib{n:04d}", summary="A drug.")
         for n in range(start, start + count)

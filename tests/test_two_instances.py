@@ -10,11 +10,11 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import override_settings
 
+from reviews.seed_loader import load_seed_content
 from reviews.services import withdraw
 from tests.servers import Gunicorn
 from therapies.models import PublishedPage, Therapy
-from therapies.publishing import build_publication, publish
-from therapies.seed_loader import load_seed_content
+from therapies.publishing import build_snapshot, publish
 
 PAGE = "/therapies/imatinib/"
 NEW_SUMMARY = "Imatinib blocks the signal that tells GIST cells to grow."
@@ -92,7 +92,7 @@ def test_a_publication_and_a_withdrawal_reach_both_instances_at_once(two_instanc
     assert NEW_SUMMARY not in a.get(PAGE)[2]
     assert NEW_SUMMARY not in b.get(PAGE)[2]
     review = PublishedPage.objects.get(slug="imatinib").review
-    publish(build_publication(imatinib), review=review)
+    publish(build_snapshot(imatinib), review=review)
     status, served, html = b.get(PAGE)
     assert (status, served) == (200, "miss")
     assert NEW_SUMMARY in html

@@ -2,9 +2,8 @@ from django.contrib.syndication.views import Feed
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import format_html
 
-from reviews.models import Publication
 from therapies import rich_text
-from therapies.models import KIND_OF_MODEL, PublishedPage
+from therapies.models import PublishedChange, PublishedPage
 
 
 class LatestChangesFeed(Feed):
@@ -21,11 +20,10 @@ class LatestChangesFeed(Feed):
             for page in PublishedPage.objects.only("kind", "object_id", "slug", "title")
         }
         entries = []
-        for publication in Publication.objects.select_related("content_type", "approved_by")[:200]:
-            kind = KIND_OF_MODEL.get(publication.content_type.model)
-            page = pages.get((kind, publication.object_id))
+        for change in PublishedChange.objects.select_related("approved_by")[:200]:
+            page = pages.get((change.kind, change.object_id))
             if page is not None:
-                entries.append((publication, page))
+                entries.append((change, page))
         return entries[:50]
 
     def item_title(self, item):
@@ -34,9 +32,9 @@ class LatestChangesFeed(Feed):
 
     def item_description(self, item):
         # Atom readers show the summary as HTML, so it is sanitised like every editor's text.
-        publication = item[0]
-        summary = rich_text.render(publication.summary)
-        approver = publication.approved_by  # as they were when they approved it
+        change = item[0]
+        summary = rich_text.render(change.change_summary)
+        approver = change.approved_by  # as they were when they approved it
         if approver is None:
             return summary
         return summary + format_html(
@@ -56,6 +54,8 @@ class LatestChangesFeed(Feed):
         return item[0].published_at
 
     def item_guid(self, item):
+        # The same identifiers as before this table had the feed's entries: a feed reader
+        # keeps recognising the entries it has already shown.
         return f"sarcomainfo-publication-{item[0].pk}"
 
     item_guid_is_permalink = False

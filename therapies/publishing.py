@@ -1,6 +1,7 @@
 """Freezing working rows into the published read model.
 
-`publish(item)` is the one place that writes what readers see.
+This module is the one writer of what readers see: `publish` (and `publish_in_bulk` for
+generated content), `withdraw` and `remove`. Nothing else writes the published tables.
 """
 
 from dataclasses import asdict, dataclass, field
@@ -17,6 +18,7 @@ from therapies.models import (
     GlossaryTerm,
     Indication,
     PageKind,
+    PublishedChange,
     PublishedCitation,
     PublishedFacet,
     PublishedPage,
@@ -294,7 +296,7 @@ BUILDERS = {
 }
 
 
-def build_publication(item: models.Model) -> PageSnapshot:
+def build_snapshot(item: models.Model) -> PageSnapshot:
     """What readers would see of `item` if its working rows were published now."""
     snapshot = BUILDERS[type(item)](item)
     snapshot.as_of_revision = latest_revision_id()
@@ -322,17 +324,17 @@ def pages_showing(row: models.Model) -> list[models.Model]:
     return list(dict.fromkeys(page for queryset in pages for page in queryset.distinct()))
 
 
-def address_holder(publication: PageSnapshot) -> PublishedPage | None:
+def address_holder(snapshot: PageSnapshot) -> PublishedPage | None:
     """Another published page at the address this one would take, if there is one."""
     return (
-        PublishedPage.objects.filter(kind=publication.kind, slug=publication.slug)
-        .exclude(object_id=publication.object_id)
+        PublishedPage.objects.filter(kind=snapshot.kind, slug=snapshot.slug)
+        .exclude(object_id=snapshot.object_id)
         .first()
     )
 
 
-def check_sources_exist(publication: PageSnapshot) -> None:
-    ids = set(publication.reference_ids)
+def check_sources_exist(snapshot: PageSnapshot) -> None:
+    ids = set(snapshot.reference_ids)
     missing = ids - set(Reference.objects.filter(pk__in=ids).values_list("pk", flat=True))
     if missing:
         raise PublishingError(
@@ -341,79 +343,161 @@ def check_sources_exist(publication: PageSnapshot) -> None:
         )
 
 
-def check_can_publish(publication: PageSnapshot) -> None:
-    """Raise the reason `publication` cannot be what readers see, if there is one."""
-    check_address_is_free(publication)
-    check_sources_exist(publication)
+def check_can_publish(snapshot: PageSnapshot) -> None:
+    """Raise the reason `snapshot` cannot be what readers see, if there is one."""
+    check_address_is_free(snapshot)
+    check_sources_exist(snapshot)
 
 
-def check_address_is_free(publication: PageSnapshot) -> None:
-    holder = address_holder(publication)
-    if holder is not None:
-        raise PublishingError(
-            f"{publication.address} is still the address of the published page “{holder.title}”. "
-            "Give this page another address, or publish the other page at a new address (or "
-            "withdraw it) first."
-        )
+def check_address_is_free(snapshot: PageSnapshot) -> None:
+    message = address_clash(snapshot, address_holder(snapshot))
+    if message:
+        raise PublishingError(message)
+
+
+def address_clash(snapshot: PageSnapshot, holder: PublishedPage | None) -> str | None:
+    """What stops `snapshot` taking its address, given the published page there now."""
+    if holder is None or holder.object_id == snapshot.object_id:
+        return None
+    return (
+        f"{snapshot.address} is still the address of the published page “{holder.title}”. "
+        "Give this page another address, or publish the other page at a new address (or "
+        "withdraw it) first."
+    )
 
 
 @transaction.atomic
 def publish(
-    publication: PageSnapshot, *, review, revision=None, approved_by=None, change_summary=""
+    snapshot: PageSnapshot, *, review, revision=None, approved_by=None, change_summary=""
 ) -> PublishedPage:
-    """Make `publication` what readers see of its page.
+    """Make `snapshot` what readers see of its page.
 
     `revision` is the signed-off revision it was built from, `approved_by` the reviewer who gave
     the final approval. Publishing the same thing again changes nothing, not even the date.
     """
     if review is None:
         raise PublishingError(
-            f"“{publication.title}” has no review record: record its review before publishing."
+            f"“{snapshot.title}” has no review record: record its review before publishing."
         )
-    check_can_publish(publication)
+    check_can_publish(snapshot)
     page = PublishedPage.objects.select_for_update().filter(
-        kind=publication.kind, object_id=publication.object_id
+        kind=snapshot.kind, object_id=snapshot.object_id
     )
-    page = page.first() or PublishedPage(kind=publication.kind, object_id=publication.object_id)
-    facets = {(str(name), value, label) for name, value, label in publication.facets}
+    page = page.first() or PublishedPage(kind=snapshot.kind, object_id=snapshot.object_id)
+    facets = {(str(name), value, label) for name, value, label in snapshot.facets}
     unchanged = (
         page.pk is not None
-        and page.document == publication.document
-        and page.slug == publication.slug
-        and page.search_text == publication.search_text
+        and page.document == snapshot.document
+        and page.slug == snapshot.slug
+        and page.search_text == snapshot.search_text
         and page.review_id == review.pk
         and page.revision_id == getattr(revision, "pk", None)
         and (approved_by is None or page.approved_by_id == approved_by.pk)
         and page.change_summary == change_summary
         and set(page.facets.values_list("name", "value", "label")) == facets
         and set(page.citations.values_list("reference_id", flat=True))
-        == set(publication.reference_ids)
+        == set(snapshot.reference_ids)
     )
     if unchanged:
         return page
-    page.slug = publication.slug
-    page.title = publication.title
-    page.sort_name = publication.title.casefold()
-    page.search_text = publication.search_text
-    page.document = publication.document
-    page.review = review
-    page.revision = revision
+    fill_page(page, snapshot, review=review, revision=revision, change_summary=change_summary)
     page.approved_by = approved_by or review.approved_by
-    page.change_summary = change_summary
     page.published_at = timezone.now()
     page.first_published_at = page.first_published_at or page.published_at
     page.save()
     page.facets.all().delete()
-    PublishedFacet.objects.bulk_create(
-        PublishedFacet(page=page, name=name, value=value, label=label)
-        for name, value, label in sorted(facets)
-    )
+    PublishedFacet.objects.bulk_create(facets_of(page, snapshot))
     page.citations.all().delete()
     PublishedCitation.objects.bulk_create(
-        PublishedCitation(page=page, reference_id=pk) for pk in publication.reference_ids
+        PublishedCitation(page=page, reference_id=pk) for pk in snapshot.reference_ids
     )
+    PublishedChange.objects.create(**change_of(page))
     # The page is back: neither its address nor an old one of its says it was withdrawn.
     WithdrawnPage.objects.filter(kind=page.kind).filter(
         Q(slug=page.slug) | Q(object_id=page.object_id)
     ).delete()
     return page
+
+
+def fill_page(page: PublishedPage, snapshot: PageSnapshot, *, review, revision, change_summary):
+    page.slug = snapshot.slug
+    page.title = snapshot.title
+    page.sort_name = snapshot.title.casefold()
+    page.search_text = snapshot.search_text
+    page.document = snapshot.document
+    page.review = review
+    page.revision = revision
+    page.change_summary = change_summary
+
+
+def facets_of(page: PublishedPage, snapshot: PageSnapshot) -> list[PublishedFacet]:
+    return [
+        PublishedFacet(page=page, name=str(name), value=value, label=label)
+        for name, value, label in sorted(snapshot.facets)
+    ]
+
+
+def change_of(page: PublishedPage) -> dict:
+    return {
+        "kind": page.kind,
+        "object_id": page.object_id,
+        "published_at": page.published_at,
+        "change_summary": page.change_summary,
+        "approved_by": page.approved_by,
+    }
+
+
+def publish_in_bulk(snapshots: list[PageSnapshot], *, reviews: dict, revisions: dict, summary):
+    """Publish many new pages at once (generated content): `reviews` and `revisions` by the
+    page's object id. No checks: the caller made the pages and knows they are new."""
+    now = timezone.now()
+    pages = []
+    for snapshot in snapshots:
+        page = PublishedPage(
+            kind=snapshot.kind,
+            object_id=snapshot.object_id,
+            published_at=now,
+            first_published_at=now,
+        )
+        fill_page(
+            page,
+            snapshot,
+            review=reviews[snapshot.object_id],
+            revision=revisions[snapshot.object_id],
+            change_summary=summary,
+        )
+        pages.append(page)
+    pages = PublishedPage.objects.bulk_create(pages)
+    PublishedFacet.objects.bulk_create(
+        [
+            facet
+            for page, snapshot in zip(pages, snapshots, strict=True)
+            for facet in facets_of(page, snapshot)
+        ],
+        batch_size=2000,
+    )
+    PublishedChange.objects.bulk_create([PublishedChange(**change_of(p)) for p in pages])
+    return pages
+
+
+@transaction.atomic
+def withdraw(page: PublishedPage, *, reason: str) -> WithdrawnPage:
+    """Take `page` off the public site: its address answers 410 Gone with `reason`."""
+    withdrawn, _ = WithdrawnPage.objects.update_or_create(
+        kind=page.kind,
+        slug=page.slug,
+        defaults={
+            "object_id": page.object_id,
+            "title": page.title,
+            "reason": reason,
+            "withdrawn_at": timezone.now(),
+        },
+    )
+    page.delete()
+    return withdrawn
+
+
+def remove(kind: str, object_ids: list[int]) -> None:
+    """Take pages off the site with no trace (generated content being removed)."""
+    PublishedPage.objects.filter(kind=kind, object_id__in=object_ids).delete()
+    PublishedChange.objects.filter(kind=kind, object_id__in=object_ids).delete()

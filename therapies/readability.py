@@ -9,7 +9,7 @@ from django.conf import settings
 
 from therapies import rich_text
 from therapies.models import BrandName, GlossaryTerm, ReadingLevel, Therapy, Topic
-from therapies.publishing import build_publication
+from therapies.publishing import build_snapshot
 
 MAX_SENTENCE_WORDS = 20
 MAX_PARAGRAPH_SENTENCES = 3
@@ -79,7 +79,7 @@ def as_sentence(text: str) -> str:
 def paragraphs_of(item) -> list[str]:
     """The page's public text, paragraph by paragraph, in reading order."""
     if isinstance(item, Topic):
-        document = build_publication(item).document
+        document = build_snapshot(item).document
         therapies = {
             t.pk: t
             for t in Therapy.objects.filter(
@@ -97,7 +97,7 @@ def paragraphs_of(item) -> list[str]:
 
 
 def therapy_paragraphs(therapy: Therapy) -> list[str]:
-    document = build_publication(therapy).document
+    document = build_snapshot(therapy).document
     found = [as_sentence(document["generic_name"].capitalize())]
     for key in ["summary", "how_it_works", "when_used", "how_taken"]:
         found += split(document[key])
@@ -163,14 +163,26 @@ def report(item) -> Report:
     )
 
 
-def measure(item) -> None:
-    """Store the SMOG grade of a therapy or topic, and of the topics that show a therapy."""
-    items = [item]
-    if isinstance(item, Therapy):
-        items += list(Topic.objects.filter(sections__presented__therapy=item).distinct())
-    for page in items:
+def measure_pages(pages) -> None:
+    """Store the SMOG grade of each therapy and topic among `pages`, and of the topics that show
+    one of the therapies: each page measured once, however many of the changes touched it.
+    Other pages (side effects, glossary terms, shared rows) have no reading level to keep."""
+    measured: dict[tuple[type, int], Therapy | Topic] = {}
+    for page in pages:
+        if isinstance(page, Therapy | Topic):
+            measured[(type(page), page.pk)] = page
+        if isinstance(page, Therapy):
+            for topic in Topic.objects.filter(sections__presented__therapy=page).distinct():
+                measured.setdefault((Topic, topic.pk), topic)
+    for page in measured.values():
         ReadingLevel.objects.update_or_create(
             kind=page.page_kind,
             object_id=page.pk,
             defaults={"title": str(page), "smog": report(page).smog},
         )
+
+
+def forget(page) -> None:
+    """A deleted page leaves the list of pages that are hard to read."""
+    if isinstance(page, Therapy | Topic):
+        ReadingLevel.objects.filter(kind=page.page_kind, object_id=page.pk).delete()

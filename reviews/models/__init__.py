@@ -1,7 +1,6 @@
 from reviews.models.reviewers import NOTE_LENGTH, EditorialRole, Reviewer, ReviewerSnapshot
 from reviews.models.schedule import PageReview, ReviewPolicy
 from reviews.models.workflow import (
-    ROLE_PERMISSIONS,
     AuditEvent,
     Publication,
     ReferenceCheck,
@@ -15,7 +14,6 @@ from reviews.models.workflow import (
 
 __all__ = [
     "NOTE_LENGTH",
-    "ROLE_PERMISSIONS",
     "AuditEvent",
     "EditorialRole",
     "PageReview",

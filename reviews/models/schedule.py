@@ -19,6 +19,9 @@ from reviews.models.items import ItemQuerySet
 from reviews.models.reviewers import ReviewerSnapshot
 
 MAX_CYCLE_MONTHS = 60
+# A review is due soon from this many days before its date: reminders start, and the dashboard
+# lists it.
+DUE_SOON_DAYS = 90
 CYCLE_LIMITS = [
     MinValueValidator(1, "A review cycle is at least 1 month."),
     MaxValueValidator(MAX_CYCLE_MONTHS, "A review cycle is at most 60 months (5 years)."),
@@ -49,8 +52,12 @@ class ReviewPolicy(models.Model):
 
 
 class PageReviewQuerySet(ItemQuerySet):
-    def due_for_review(self, *, on: datetime.date) -> "PageReviewQuerySet":
-        return self.filter(next_review_due__lte=on)
+    def overdue(self, today: datetime.date) -> "PageReviewQuerySet":
+        """Reviews whose date has come (see PageReview.is_overdue_on)."""
+        return self.filter(next_review_due__lte=today)
+
+    def due_soon_or_overdue(self, today: datetime.date) -> "PageReviewQuerySet":
+        return self.filter(next_review_due__lte=today + datetime.timedelta(days=DUE_SOON_DAYS))
 
     def following_default_cycle(self) -> "PageReviewQuerySet":
         return self.filter(cycle_months__isnull=True)
@@ -113,10 +120,22 @@ class PageReview(models.Model):
         if self.reviewed_on and self.computed_next_review() <= self.reviewed_on:
             raise ValidationError("The next review must come after the date it was reviewed.")
 
-    def computed_next_review(self) -> datetime.date:
-        cycle = self.cycle_months or ReviewPolicy.current().default_cycle_months
-        return add_months(self.reviewed_on, cycle)
+    def computed_next_review(self, default_cycle_months: int | None = None) -> datetime.date:
+        """The review date plus the page's cycle, or else the policy's default cycle (given,
+        when the caller is moving many pages to a new default)."""
+        default = default_cycle_months or ReviewPolicy.current().default_cycle_months
+        return add_months(self.reviewed_on, self.cycle_months or default)
+
+    def days_left(self, today: datetime.date) -> int:
+        return (self.next_review_due - today).days
+
+    def is_overdue_on(self, today: datetime.date) -> bool:
+        """Overdue from the day it is due: by then the review should have been done."""
+        return self.days_left(today) <= 0
+
+    def is_due_soon_on(self, today: datetime.date) -> bool:
+        return 0 < self.days_left(today) <= DUE_SOON_DAYS
 
     @property
     def is_overdue(self) -> bool:
-        return self.next_review_due <= timezone.localdate()
+        return self.is_overdue_on(timezone.localdate())

@@ -2,9 +2,11 @@
 publications, and the audit trail of every action."""
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 from reversion.models import Revision
 
 from reviews.models.items import ItemQuerySet
@@ -13,6 +15,20 @@ from reviews.models.reviewers import NOTE_LENGTH, EditorialRole
 
 class WorkflowError(Exception):
     """An action the workflow does not allow, with a message for the person who tried it."""
+
+
+class ReviewRequestQuerySet(ItemQuerySet):
+    def in_review(self) -> "ReviewRequestQuerySet":
+        return self.filter(state=ReviewRequest.State.IN_REVIEW)
+
+    def for_sign_off(self) -> "ReviewRequestQuerySet":
+        """With everything the sign-off rule (reviews.signing) reads of each change."""
+        return self.select_related("submitted_by", "revision").prefetch_related(
+            "sign_offs",
+            "reference_checks__reference",
+            "cited_references",
+            models.Prefetch("authors", queryset=get_user_model().objects.only("pk")),
+        )
 
 
 class ReviewRequest(models.Model):
@@ -45,7 +61,7 @@ class ReviewRequest(models.Model):
     object_repr = models.CharField(max_length=300)
     revision = models.ForeignKey(Revision, on_delete=models.PROTECT, related_name="+")
     content_hash = models.CharField(max_length=64)
-    publication = models.JSONField(
+    snapshot = models.JSONField(
         help_text="Everything readers will see if this is approved, frozen when it was sent."
     )
     summary = models.TextField(max_length=NOTE_LENGTH, help_text="What changed, and why.")
@@ -71,8 +87,15 @@ class ReviewRequest(models.Model):
     cited_references = models.ManyToManyField(
         "therapies.Reference", blank=True, related_name="+", help_text="As sent for review."
     )
+    authors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="+",
+        help_text="Everyone who wrote any part of the change, and whoever sent it, as found when "
+        "it was sent (reviews.authorship): none of them may sign it off.",
+    )
 
-    objects = ItemQuerySet.as_manager()
+    objects = ReviewRequestQuerySet.as_manager()
 
     class Meta:
         ordering = ["-submitted_at", "-pk"]
@@ -93,10 +116,14 @@ class ReviewRequest(models.Model):
             return "review, no change needed"
         return "review with changes" if self.is_review else "change"
 
-    def move_to(self, state: str) -> None:
+    def close(self, state: str, reason: str = "") -> None:
+        """End the review in `state`; `reason` says why when it ended without a decision."""
         if state not in self.NEXT_STATES[self.state]:
             raise WorkflowError(f"{self.why_closed} It cannot be {self.State(state).label} now.")
         self.state = state
+        self.closed_at = timezone.now()
+        self.closed_reason = reason
+        self.save()
 
     @property
     def why_closed(self) -> str:
@@ -118,14 +145,6 @@ class ReviewRequest(models.Model):
     @property
     def is_open(self) -> bool:
         return self.state == self.State.IN_REVIEW
-
-
-# The permission each sign-off role needs.
-ROLE_PERMISSIONS = {
-    EditorialRole.CLINICAL_REVIEWER: "reviews.sign_off_clinical",
-    EditorialRole.LAY_REVIEWER: "reviews.sign_off_lay",
-    EditorialRole.SENIOR_MEDICAL_EDITOR: "reviews.give_final_approval",
-}
 
 
 class SignOff(models.Model):
@@ -252,7 +271,7 @@ class Publication(models.Model):
     review_request = models.ForeignKey(
         ReviewRequest, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    publication = models.JSONField(help_text="Exactly what readers were shown.")
+    snapshot = models.JSONField(help_text="Exactly what readers were shown.")
     summary = models.TextField(blank=True)
     approved_by = models.ForeignKey(
         "reviews.ReviewerSnapshot", null=True, on_delete=models.PROTECT, related_name="+"

@@ -7,8 +7,8 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from reviews import services
+from reviews.seed_loader import load_seed_content
 from therapies.models import PublishedPage
-from therapies.seed_loader import load_seed_content
 
 ROOT = Path(__file__).resolve().parents[2]
 VNU_JAR = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"

@@ -17,7 +17,7 @@ from reviews.models import AuditEvent, PageReview, Reviewer, ReviewPolicy, Revie
 from tests.admin_forms import open_form, post_form, save
 from tests.reviews.test_workflow import CHANGE, SIGNERS, decide, edit_summary, submit
 from therapies.models import Feedback, PublishedPage, Reference, Therapy
-from therapies.publishing import build_publication, publish
+from therapies.publishing import build_snapshot, publish
 
 
 @pytest.fixture
@@ -48,7 +48,7 @@ def test_a_slug_clash_at_final_approval_is_refused_and_nothing_is_written(imatin
         decide(as_user, request, who, role)
     # Meanwhile another page is published at that address (as an import or an older review
     # could do): the final approval must not half-publish.
-    taken = dataclasses.replace(build_publication(imatinib), slug="sunitinib-malate")
+    taken = dataclasses.replace(build_snapshot(imatinib), slug="sunitinib-malate")
     publish(taken, review=PageReview.objects.for_item(imatinib).get())
     before = (PublishedPage.objects.count(), AuditEvent.objects.count(), SignOff.objects.count())
     response = decide(as_user, request, "senior", "senior_medical_editor")

@@ -11,7 +11,7 @@ from django.db import connection
 from django.test import Client
 
 from reviews import roles, services
-from reviews.backup import EXPORTED, NOT_EXPORTED
+from sarcomainfo.backup import EXPORTED, NOT_EXPORTED
 from tests.reviews.test_workflow import approve_all, edit_summary, submit
 from therapies.models import PublishedPage, Therapy
 

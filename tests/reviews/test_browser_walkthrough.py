@@ -5,8 +5,8 @@ and readers see it."""
 import pytest
 from playwright.sync_api import expect
 
+from reviews.seed_loader import load_seed_content
 from therapies.models import Therapy
-from therapies.seed_loader import load_seed_content
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -5,10 +5,10 @@ import threading
 import pytest
 from django.db import connection
 
-from reviews import services
+from reviews import changes, services
 from reviews.models import AuditEvent, ReviewRequest, SignOff, WorkflowError
+from reviews.seed_loader import load_seed_content
 from therapies.models import PublishedPage, Therapy
-from therapies.seed_loader import load_seed_content
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -24,7 +24,7 @@ def ready_for_final_approval(people):
     with reversion.create_revision():
         therapy.summary = "Imatinib is a TKI, approved twice at once."
         therapy.save()
-        services.record_save(item=therapy, user=people["editor"], summary="Reword")
+        changes.record_change(therapy, user=people["editor"], summary="Reword")
     request = services.submit_for_review(item=therapy, user=people["editor"], summary="Reword")
     for who, role in [("clinical", "clinical_reviewer"), ("lay", "lay_reviewer")]:
         services.sign_off(

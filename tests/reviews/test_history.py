@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.test import override_settings
 from reversion.models import Version
 
 from reviews.compare import word_diff
@@ -9,7 +10,7 @@ from reviews.models import AuditEvent, ReviewRequest, WorkflowError
 from reviews.versions import versions_of
 from tests.admin_forms import form_data, form_errors, open_form, post_form, save
 from tests.reviews.test_workflow import CHANGE, approve_all, edit_summary, reader_sees, submit
-from therapies.models import BrandName, Indication, PublishedPage, Therapy
+from therapies.models import BrandName, Indication, PublishedPage, ReadingLevel, Therapy
 
 HISTORY = "/admin/therapies/therapy/{}/history/"
 
@@ -153,6 +154,40 @@ def test_a_deleted_therapy_can_be_recovered_with_its_rows(seed, as_user):
     assert recovered.indications.count() == 1
     assert AuditEvent.objects.filter(action="delete", object_id=regorafenib.pk).exists()
     assert AuditEvent.objects.filter(action="recover", object_id=regorafenib.pk).exists()
+
+
+LONG_SUMMARY = " ".join(
+    ["Imatinib inhibits constitutively activated transmembrane receptor tyrosine kinases"] * 8
+)
+
+
+def reading_grade(therapy) -> float | None:
+    level = ReadingLevel.objects.filter(kind="therapy", object_id=therapy.pk).first()
+    return level.smog if level else None
+
+
+def test_a_restore_measures_the_reading_grade_of_what_it_brings_back(imatinib, as_user):
+    seed_grade = reading_grade(imatinib)
+    seed_revision = versions_of(imatinib).last().revision_id
+    save(as_user("editor"), CHANGE.format(imatinib.pk), note="Longer", summary=LONG_SUMMARY)
+    assert reading_grade(imatinib) > seed_grade
+    as_user("editor").post(f"/admin/therapies/therapy/{imatinib.pk}/restore/{seed_revision}/")
+    assert reading_grade(imatinib) == seed_grade
+
+
+def test_a_deleted_page_leaves_the_hard_to_read_list_and_a_recovery_returns_it(seed, as_user):
+    regorafenib = Therapy.objects.get(slug="regorafenib")
+    regorafenib.presented_in.all().delete()
+    withdraw(as_user, "regorafenib")
+    grade = reading_grade(regorafenib)
+    with override_settings(READABILITY_SMOG_LIMIT=1):
+        assert "regorafenib</a>: smog" in as_user("editor").get("/admin/").text.lower()
+        as_user("editor").post(delete_url(regorafenib), {"post": "yes"})
+        assert reading_grade(regorafenib) is None
+        assert "regorafenib</a>: smog" not in as_user("editor").get("/admin/").text.lower()
+        version = Version.objects.get_deleted(Therapy).get(object_id=str(regorafenib.pk))
+        as_user("editor").post(f"/admin/therapies/therapy/recover/{version.pk}/")
+        assert reading_grade(regorafenib) == grade
 
 
 def test_recovering_onto_an_address_now_taken_says_why_and_changes_nothing(seed, as_user):

@@ -44,7 +44,23 @@ def test_a_cycle_outside_1_to_60_months_is_refused(term, months):
         review.full_clean()
 
 
-def test_due_for_review_finds_pages_due_on_a_date(seed):
-    due = PageReview.objects.due_for_review(on=datetime.date(2025, 12, 1))
+def test_a_review_is_overdue_from_the_day_it_is_due(seed):
+    due = PageReview.objects.overdue(datetime.date(2025, 12, 1))
     assert due.count() == PageReview.objects.count() == 19
-    assert not PageReview.objects.due_for_review(on=datetime.date(2025, 11, 30)).exists()
+    assert all(review.is_overdue_on(datetime.date(2025, 12, 1)) for review in due)
+    assert not PageReview.objects.overdue(datetime.date(2025, 11, 30)).exists()
+
+
+def test_a_review_is_due_soon_in_the_90_days_before_it_is_due(seed):
+    review = PageReview.objects.first()
+    assert review.next_review_due == datetime.date(2025, 12, 1)
+    for today, soon in [
+        (datetime.date(2025, 9, 1), False),
+        (datetime.date(2025, 9, 2), True),
+        (datetime.date(2025, 11, 30), True),
+        (datetime.date(2025, 12, 1), False),  # due today: overdue, no longer "soon"
+    ]:
+        assert review.is_due_soon_on(today) is soon, today
+        assert PageReview.objects.due_soon_or_overdue(today).filter(pk=review.pk).exists() is (
+            soon or review.is_overdue_on(today)
+        )

@@ -332,26 +332,25 @@ def expected(name: str, role: str, method: str, allowed: set[str], url: str) -> 
     return {403, 405} if method == "POST" or name != "admin:logout" else {405}
 
 
-def test_every_role_gets_its_answer_from_every_address(site, people):
+@pytest.mark.parametrize("role", ROLES + TWO_ROLES)
+def test_every_role_gets_its_answer_from_every_address(site, people, role):
     wrong = []
-    clients = {role: signed_in(people, role) for role in ROLES + TWO_ROLES}
+    client, token = signed_in(people, role)
     for name, pattern in named_patterns():
         if unnamed(name):
             continue
         url = address(name, pattern, site)
         may_get, may_post = RULES[name]
-        for role in ROLES + TWO_ROLES:
-            for method, allowed in [("GET", may_get), ("POST", may_post)]:
-                client, token = clients[role]
-                if role != "anonymous" and "_auth_user_id" not in client.session:
-                    clients[role] = client, token = signed_in(people, role)  # logged out
-                response = answer(client, token, role, method, url, name)
-                status = response.status_code
-                if status not in expected(name, role, method, allowed, url):
-                    wrong.append(f"{method} {url} as {role}: {status}")
-                elif role == "anonymous" and status == 302 and name not in PUBLIC_OR_LOGOUT:
-                    if not response["Location"].startswith("/admin/login/"):
-                        wrong.append(f"{method} {url} as anonymous: to {response['Location']}")
+        for method, allowed in [("GET", may_get), ("POST", may_post)]:
+            if role != "anonymous" and "_auth_user_id" not in client.session:
+                client, token = signed_in(people, role)  # logged out
+            response = answer(client, token, role, method, url, name)
+            status = response.status_code
+            if status not in expected(name, role, method, allowed, url):
+                wrong.append(f"{method} {url}: {status}")
+            elif role == "anonymous" and status == 302 and name not in PUBLIC_OR_LOGOUT:
+                if not response["Location"].startswith("/admin/login/"):
+                    wrong.append(f"{method} {url}: to {response['Location']}")
     assert wrong == [], "\n".join(wrong)
 
 

@@ -294,7 +294,7 @@ def grow(count: int, start: int, people):
     """Published pages, plus drafts, reviews in progress and feedback that grow with them."""
     import reversion
 
-    from reviews import services
+    from reviews import changes, services
     from therapies.models import Feedback
 
     make_pages(count, start)
@@ -302,7 +302,7 @@ def grow(count: int, start: int, people):
         with reversion.create_revision():
             therapy.summary = "A draft."
             therapy.save()
-            services.record_save(item=therapy, user=people["editor"], summary="Draft")
+            changes.record_change(therapy, user=people["editor"], summary="Draft")
         Feedback.objects.create(
             kind="therapy", object_id=therapy.pk, page_title="x", helpful=False, comment="Hm."
         )

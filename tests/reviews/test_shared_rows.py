@@ -141,7 +141,7 @@ def test_whoever_changed_a_shared_row_cannot_sign_off_a_page_that_shows_it(
     # Someone else makes a trivial change to a page that shows the row, and sends it.
     edit_summary(as_user, imatinib, "A comma added.")
     request = submit(as_user, imatinib)
-    assert text in str(request.publication)  # the change rides with the page's review
+    assert text in str(request.snapshot)  # the change rides with the page's review
     response = decide(as_user, request, "clinical", "clinical_reviewer")
     assert "You wrote or edited this change" in response.text
     assert not SignOff.objects.exists()
@@ -169,7 +169,7 @@ def test_a_shared_row_change_alone_can_be_sent_with_the_page_that_shows_it(imati
     assert f"/admin/therapies/therapy/{imatinib.pk}/submit/" in form
     request = submit(as_user, imatinib, summary="The condition's new name.")
     assert request.revision_id == versions_of(imatinib).last().revision_id
-    assert "gastric stromal tumour" in str(request.publication)
+    assert "gastric stromal tumour" in str(request.snapshot)
 
 
 def test_the_change_form_of_a_shared_row_lists_the_pages_that_show_it(imatinib, as_user):
@@ -297,7 +297,7 @@ def test_restoring_a_shared_rows_revision_makes_its_author_an_author_again(
     sign_all(as_user, submit(as_user, imatinib), OTHERS + FINAL)
     as_user("editor").post(f"/admin/therapies/condition/{gist.pk}/restore/{theirs}/")
     request = submit(as_user, imatinib)
-    assert "clinician's GIST wording" in str(request.publication)
+    assert "clinician's GIST wording" in str(request.snapshot)
     assert "You wrote or edited" in decide(as_user, request, "clinical", "clinical_reviewer").text
 
 
@@ -321,7 +321,7 @@ def test_a_row_new_to_a_page_brings_every_unapproved_change_to_it(imatinib, as_u
     }
     assert post_form(client, url, data, change_summary="Add NTRK", **added).status_code == 302
     request = submit(as_user, imatinib)
-    assert "clinician's own condition name" in str(request.publication)
+    assert "clinician's own condition name" in str(request.snapshot)
     assert "You wrote or edited" in decide(as_user, request, "clinical", "clinical_reviewer").text
 
 
@@ -338,7 +338,7 @@ def test_a_side_effect_name_from_a_withdrawn_page_brings_its_authors(seed, as_us
     )
     edit_summary(as_user, sunitinib, "Another comma.")
     request = submit(as_user, sunitinib)
-    assert "clinician's exhaustion" in str(request.publication)
+    assert "clinician's exhaustion" in str(request.snapshot)
     assert "You wrote or edited" in decide(as_user, request, "clinical", "clinical_reviewer").text
 
 

@@ -7,7 +7,7 @@ from django.test import override_settings
 from reviews.models import AuditEvent, ReviewRequest, SignOff
 from reviews.versions import versions_of
 from tests.admin_forms import open_form, post_form, save
-from tests.therapies.test_seed import text_of
+from tests.reviews.test_seed import text_of
 from therapies.models import PublishedPage, Therapy
 
 CHANGE = "/admin/therapies/therapy/{}/change/"

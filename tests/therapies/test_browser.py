@@ -2,7 +2,7 @@
 
 import pytest
 
-from therapies.seed_loader import load_seed_content
+from reviews.seed_loader import load_seed_content
 
 pytestmark = pytest.mark.browser
 

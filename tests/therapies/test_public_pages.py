@@ -9,7 +9,7 @@ from django.test import override_settings
 from django.urls import include, path
 
 from therapies.models import GlossaryTerm, PublishedPage, SideEffect, Therapy
-from therapies.publishing import PublishingError, build_publication, publish
+from therapies.publishing import PublishingError, build_snapshot, publish
 
 
 def test_home_lists_topics_and_an_a_to_z_with_a_search_box(seed, client):
@@ -72,14 +72,14 @@ def test_sitemap_lists_published_pages_with_lastmod(seed, client):
 def test_publishing_the_same_content_again_changes_nothing(make_therapy):
     therapy = make_therapy("imatinib")
     first = PublishedPage.objects.get(slug="imatinib")
-    again = publish(build_publication(therapy), review=first.review)
+    again = publish(build_snapshot(therapy), review=first.review)
     assert again.published_at == first.published_at
 
 
 def test_publishing_without_a_review_record_is_refused(db):
     term = GlossaryTerm.objects.create(term="unreviewed", slug="unreviewed", explanation="x")
     with pytest.raises(PublishingError, match="no review record"):
-        publish(build_publication(term), review=None)
+        publish(build_snapshot(term), review=None)
     assert not PublishedPage.objects.exists()
 
 
@@ -202,13 +202,13 @@ def test_the_longest_names_a_side_effect_can_have_publish_and_take_feedback(
     403 characters, where PostgreSQL refused more than 300 (the sanitising test found it)."""
     from reviews.models import PageReview
     from therapies.models import Feedback, SideEffect, TherapySideEffect
-    from therapies.publishing import build_publication, publish
+    from therapies.publishing import build_snapshot, publish
 
     effect = SideEffect.objects.create(name="a" * 200, medical_name="b" * 200, slug="long")
-    publish(build_publication(effect), review=record_review(effect))
+    publish(build_snapshot(effect), review=record_review(effect))
     therapy = make_therapy("Longinib", published=False)
     TherapySideEffect.objects.create(therapy=therapy, side_effect=effect, position=0)
-    publish(build_publication(therapy), review=PageReview.objects.for_item(therapy).get())
+    publish(build_snapshot(therapy), review=PageReview.objects.for_item(therapy).get())
     assert client.get("/therapies/?side_effect=long").status_code == 200
     response = client.get("/side-effects/long/")
     assert response.status_code == 200

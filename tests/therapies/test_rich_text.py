@@ -6,12 +6,12 @@ import xml.etree.ElementTree as ET
 
 import reversion
 
-from reviews.models import PageReview, Publication
-from tests.therapies.test_seed import TOPIC_URL
+from reviews.models import PageReview
+from tests.reviews.test_seed import TOPIC_URL
 from therapies import readability
 from therapies.glossing import Glossary, Term
-from therapies.models import GlossaryTerm, Topic
-from therapies.publishing import build_publication, publish
+from therapies.models import GlossaryTerm, PublishedChange, Topic
+from therapies.publishing import build_snapshot, publish
 from therapies.rich_text import plain, render
 
 
@@ -104,7 +104,7 @@ def test_markdown_in_a_published_glossary_term_is_html_on_pages_and_text_in_json
     term.explanation = "Treatment **after** surgery, to <script>x()</script>lower the risk."
     with reversion.create_revision():
         term.save()
-    publish(build_publication(term), review=PageReview.objects.for_item(term).first())
+    publish(build_snapshot(term), review=PageReview.objects.for_item(term).first())
     html = client.get("/glossary/").content.decode()
     assert "<dd><p>Treatment <strong>after</strong> surgery, to lower the risk.</p></dd>" in html
     data = json.loads(
@@ -115,9 +115,9 @@ def test_markdown_in_a_published_glossary_term_is_html_on_pages_and_text_in_json
 
 
 def test_feed_summaries_are_sanitised_html(seed, client):
-    publication = Publication.objects.latest("pk")
-    publication.summary = 'New *dose* <img src=x onerror="alert(1)">'
-    publication.save()
+    change = PublishedChange.objects.latest("pk")
+    change.change_summary = 'New *dose* <img src=x onerror="alert(1)">'
+    change.save()
     feed = ET.fromstring(client.get("/feed/").content)
     summaries = [e.text for e in feed.iter("{http://www.w3.org/2005/Atom}summary")]
     assert any(summary.startswith("<p>New <em>dose</em> </p>") for summary in summaries)

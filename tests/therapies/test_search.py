@@ -3,7 +3,7 @@
 import pytest
 from django.db import connection
 
-from therapies.demo_content import generate
+from reviews.demo_content import generate
 from therapies.models import PublishedPage
 
 needs_postgresql = pytest.mark.skipif(

@@ -3,7 +3,7 @@
 import json
 import re
 
-from tests.therapies.test_seed import TOPIC_URL, text_of
+from tests.reviews.test_seed import TOPIC_URL, text_of
 from therapies.models import PublishedPage
 
 

@@ -22,6 +22,7 @@ from therapies.models.content import (
 from therapies.models.feedback import Feedback
 from therapies.models.published import (
     PageKind,
+    PublishedChange,
     PublishedCitation,
     PublishedFacet,
     PublishedPage,
@@ -56,6 +57,7 @@ __all__ = [
     "Nation",
     "NhsStatus",
     "PageKind",
+    "PublishedChange",
     "PublishedCitation",
     "PublishedFacet",
     "PublishedPage",

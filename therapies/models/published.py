@@ -36,6 +36,15 @@ class PublishedPageQuerySet(models.QuerySet):
     def glossary_terms(self):
         return self.filter(kind=PageKind.GLOSSARY_TERM)
 
+    def documents_of(self, pages: list[tuple[str, int]]) -> dict[tuple[str, int], dict]:
+        """What readers see of each page named (kind, object id), in the form a snapshot
+        holds it, read at once. Pages that are not published are left out."""
+        named = models.Q(pk__in=[])
+        for kind, object_id in pages:
+            named |= models.Q(kind=kind, object_id=object_id)
+        rows = self.filter(named).values_list("kind", "object_id", "document")
+        return {(kind, object_id): {"document": document} for kind, object_id, document in rows}
+
     def with_review(self):
         return self.select_related("review__approved_by", "approved_by")
 
@@ -172,6 +181,27 @@ class PublishedFacet(models.Model):
 
     def __str__(self):
         return f"{self.page}: {self.name}={self.value}"
+
+
+class PublishedChange(models.Model):
+    """One publication of a page, as the feed of latest changes tells readers of it: when, what
+    changed, and who approved it. Kept while the page is withdrawn, so a page that comes back
+    has its whole history again."""
+
+    kind = models.CharField(max_length=20, choices=PageKind)
+    object_id = models.PositiveBigIntegerField()
+    published_at = models.DateTimeField()
+    change_summary = models.TextField(blank=True)
+    approved_by = models.ForeignKey(
+        "reviews.ReviewerSnapshot", null=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        indexes = [models.Index(fields=["-published_at", "-id"], name="latest_changes")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.object_id}, published {self.published_at}"
 
 
 class WithdrawnPage(models.Model):

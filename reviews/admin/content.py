@@ -7,7 +7,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from reviews import services
-from reviews.content_admin import CheckedIds, ReviewedContentAdmin, RichTextHelp
+from reviews.admin.base import CheckedIds, ReviewedContentAdmin, RichTextHelp
 from reviews.forms import ContentForm, WithdrawForm
 from reviews.models import PageReview, WorkflowError
 from therapies.models import (

@@ -5,12 +5,13 @@ import datetime
 import random
 
 from django.contrib.contenttypes.models import ContentType
-from django.core import serializers
 from django.db import transaction
 from django.utils import timezone
 from reversion.models import Revision, Version
 
+from reviews import changes
 from reviews.models import PageReview, Publication
+from therapies import publishing
 from therapies.editions import one_new_edition
 from therapies.models import (
     Availability,
@@ -21,8 +22,7 @@ from therapies.models import (
     Frequency,
     Indication,
     NhsStatus,
-    PublishedFacet,
-    PublishedPage,
+    PageKind,
     Reference,
     SideEffect,
     Therapy,
@@ -143,48 +143,9 @@ def generate(*, therapies: int, seed: int = 1) -> dict[str, int]:
         ],
         batch_size=BATCH,
     )
-    revisions = record_revisions(new)
+    revisions = changes.record_generated(new)
     publish_all(new, revisions)
     return {"therapies": len(new), "revisions": len(revisions) * 2}
-
-
-def record_revisions(therapies: list[Therapy]) -> dict[int, Revision]:
-    """Two revisions per therapy (a first draft and the published one), written in bulk."""
-    content_type = ContentType.objects.get_for_model(Therapy)
-    now = timezone.now()
-    drafts = Revision.objects.bulk_create(
-        [Revision(date_created=now, comment="Generated: first draft.") for _ in therapies],
-        batch_size=BATCH,
-    )
-    published = Revision.objects.bulk_create(
-        [Revision(date_created=now, comment="Generated: reviewed version.") for _ in therapies],
-        batch_size=BATCH,
-    )
-    # Serialised once per therapy, with its many-to-many rows fetched together.
-    serialized = {}
-    for start in range(0, len(therapies), BATCH):
-        ids = [therapy.pk for therapy in therapies[start : start + BATCH]]
-        for therapy in Therapy.objects.filter(pk__in=ids).prefetch_related(
-            "dosage_forms", "references"
-        ):
-            serialized[therapy.pk] = serializers.serialize("json", [therapy])
-    Version.objects.bulk_create(
-        [
-            Version(
-                revision=revision,
-                object_id=str(therapy.pk),
-                content_type=content_type,
-                db="default",
-                format="json",
-                serialized_data=serialized[therapy.pk],
-                object_repr=therapy.generic_name,
-            )
-            for therapy, draft, final in zip(therapies, drafts, published, strict=True)
-            for revision in (draft, final)
-        ],
-        batch_size=BATCH,
-    )
-    return {therapy.pk: revision for therapy, revision in zip(therapies, published, strict=True)}
 
 
 def publish_all(therapies: list[Therapy], revisions: dict[int, Revision]) -> None:
@@ -193,10 +154,9 @@ def publish_all(therapies: list[Therapy], revisions: dict[int, Revision]) -> Non
 
 
 def publish_batches(therapies: list[Therapy], revisions: dict[int, Revision]) -> None:
-    """Review dates, published pages, facets and publication records, in bulk."""
+    """Review dates, publication records and (through publishing) the pages, in bulk."""
     content_type = ContentType.objects.get_for_model(Therapy)
     today = timezone.localdate()
-    now = timezone.now()
     reviews = PageReview.objects.bulk_create(
         [
             PageReview(
@@ -213,32 +173,8 @@ def publish_batches(therapies: list[Therapy], revisions: dict[int, Revision]) ->
     for start in range(0, len(therapies), BATCH):
         ids = [t.pk for t in therapies[start : start + BATCH]]
         snapshots = [therapy_snapshot(t, {}) for t in therapies_for_snapshots().filter(pk__in=ids)]
-        pages = PublishedPage.objects.bulk_create(
-            [
-                PublishedPage(
-                    kind=snapshot.kind,
-                    object_id=snapshot.object_id,
-                    slug=snapshot.slug,
-                    title=snapshot.title,
-                    sort_name=snapshot.title.casefold(),
-                    search_text=snapshot.search_text,
-                    document=snapshot.document,
-                    review=review_of[snapshot.object_id],
-                    revision=revisions[snapshot.object_id],
-                    published_at=now,
-                    first_published_at=now,
-                    change_summary="Generated content.",
-                )
-                for snapshot in snapshots
-            ]
-        )
-        PublishedFacet.objects.bulk_create(
-            [
-                PublishedFacet(page=page, name=name, value=value, label=label)
-                for page, snapshot in zip(pages, snapshots, strict=True)
-                for name, value, label in snapshot.facets
-            ],
-            batch_size=BATCH,
+        publishing.publish_in_bulk(
+            snapshots, reviews=review_of, revisions=revisions, summary="Generated content."
         )
         Publication.objects.bulk_create(
             [
@@ -247,7 +183,7 @@ def publish_batches(therapies: list[Therapy], revisions: dict[int, Revision]) ->
                     object_id=snapshot.object_id,
                     object_repr=snapshot.title,
                     revision=revisions[snapshot.object_id],
-                    publication=snapshot.as_json(),
+                    snapshot=snapshot.as_json(),
                     summary="Generated content.",
                 )
                 for snapshot in snapshots
@@ -267,7 +203,7 @@ def remove_generated_rows() -> int:
     therapies = Therapy.objects.filter(slug__startswith=PREFIX)
     ids = list(therapies.values_list("pk", flat=True))
     content_type = ContentType.objects.get_for_model(Therapy)
-    PublishedPage.objects.filter(kind="therapy", object_id__in=ids).delete()
+    publishing.remove(PageKind.THERAPY, ids)
     PageReview.objects.filter(content_type=content_type, object_id__in=ids).delete()
     Publication.objects.filter(content_type=content_type, object_id__in=ids).delete()
     revision_ids = Version.objects.filter(

@@ -6,7 +6,7 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 
-from therapies.seed_loader import load_seed_content
+from reviews.seed_loader import load_seed_content
 
 TOPIC_URL = "/topics/targeted-therapies-soft-tissue-sarcoma/"
 

@@ -19,8 +19,8 @@ from django.utils.text import capfirst
 from reversion.admin import VersionAdmin
 from reversion.models import Revision, Version
 
-from reviews import services
-from reviews.compare import compare, compare_publications
+from reviews import changes, services
+from reviews.compare import compare, compare_snapshots
 from reviews.forms import (
     CheckedAutocompleteSelect,
     CheckedModelMultipleChoiceField,
@@ -34,14 +34,14 @@ from reviews.models import AuditEvent, WorkflowError
 from reviews.versions import versions_of
 from therapies import readability, rich_text
 from therapies.models import Feedback, PublishedCitation, Therapy, Topic
-from therapies.publishing import build_publication
+from therapies.publishing import build_snapshot
 
 SAVE_FIELDS = ["change_summary", "opened_edit_version", "opened_page_id", "opened_revision"]
 
 
 def reader_changes(page) -> list:
     """What readers would see change if the page's working rows were published now."""
-    return compare_publications(published_document(page), build_publication(page).as_json())
+    return compare_snapshots(published_document(page), build_snapshot(page).as_json())
 
 
 class CheckedIds:
@@ -113,16 +113,13 @@ class ReviewedContentAdmin(RichTextHelp, CheckedIds, VersionAdmin):
             if page is not None
         }
         for page in pages.values():
-            if page is not obj:
-                # A part of a page changed: the page moves on to a new revision with it.
-                locked = type(page)._default_manager.select_for_update().get(pk=page.pk)
-                page.edit_version = locked.edit_version + 1
-                page.save()
-            services.record_save(
-                item=page, user=request.user, summary=form.cleaned_data["change_summary"]
+            # A part of a page changed: the page moves on to a new revision with it.
+            changes.record_change(
+                page,
+                user=request.user,
+                summary=form.cleaned_data["change_summary"],
+                counted=page is obj,
             )
-            if isinstance(page, Therapy | Topic):
-                readability.measure(page)
 
     # The editor's own summary is the revision's comment, not the admin's generated one.
     def log_addition(self, request, obj, message):
@@ -150,20 +147,15 @@ class ReviewedContentAdmin(RichTextHelp, CheckedIds, VersionAdmin):
     def delete_model(self, request, obj):
         if not self.has_own_history:
             # Deleting a part of a page (a section) changes the page: a revision of it.
-            page = self.page_of(obj)
             with reversion.create_revision():
                 super().delete_model(request, obj)
-                page.edit_version = (
-                    type(page)._default_manager.select_for_update().get(pk=page.pk).edit_version + 1
-                )
-                page.save()
-                services.record_save(
-                    item=page,
+                changes.record_change(
+                    self.page_of(obj),
                     user=request.user,
                     summary=f"Deleted the {obj._meta.verbose_name} “{obj}”.",
                 )
             return
-        services.record_delete(item=obj, user=request.user)
+        changes.record_deletion(obj, user=request.user)
         super().delete_model(request, obj)
 
     def delete_queryset(self, request, queryset):
@@ -173,7 +165,7 @@ class ReviewedContentAdmin(RichTextHelp, CheckedIds, VersionAdmin):
                 self.delete_model(request, obj)
             return
         for obj in queryset:
-            services.record_delete(item=obj, user=request.user)
+            changes.record_deletion(obj, user=request.user)
         super().delete_queryset(request, queryset)
 
     def get_urls(self):
@@ -293,7 +285,7 @@ class ReviewedContentAdmin(RichTextHelp, CheckedIds, VersionAdmin):
             raise Http404("No such revision.")
         version = get_object_or_404(versions_of(obj), revision_id=revision_id)
         try:
-            services.restore(version=version, user=request.user)
+            changes.restore(version=version, user=request.user)
         except WorkflowError as error:
             messages.error(request, str(error))
         else:
@@ -396,7 +388,7 @@ class ReviewedContentAdmin(RichTextHelp, CheckedIds, VersionAdmin):
         version = get_object_or_404(Version.objects.get_deleted(self.model), pk=version_id)
         if request.method == "POST":
             try:
-                item = services.recover(version=version, user=request.user)
+                item = changes.recover(version=version, user=request.user)
             except WorkflowError as error:
                 messages.error(request, str(error))
                 return redirect(self.url("recoverlist"))

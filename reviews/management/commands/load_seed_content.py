@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from therapies.seed_loader import SEED_FILE, load_seed_content
+from reviews.seed_loader import SEED_FILE, load_seed_content
 
 
 class Command(BaseCommand):

@@ -8,14 +8,13 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from reversion.models import Revision
 
-from reviews import services
+from reviews import roles, services, signing
+from reviews.admin.base import CheckedIds, ReviewedContentAdmin
 from reviews.authorship import authors_of_request
-from reviews.compare import compare, compare_publications
-from reviews.content_admin import CheckedIds, ReviewedContentAdmin
+from reviews.compare import Comparison, compare, compare_snapshots
 from reviews.forms import CommentForm, ReferenceCheckForm, ResolveCommentForm, SignOffForm
 from reviews.history import published_document
 from reviews.models import (
-    ROLE_PERMISSIONS,
     AuditEvent,
     PageReview,
     Publication,
@@ -27,7 +26,7 @@ from reviews.models import (
 )
 from reviews.production import production_record
 from reviews.versions import latest_revision, revision_numbers
-from therapies.models import Reference, WithdrawnPage
+from therapies.models import PublishedPage, Reference, WithdrawnPage
 
 
 @admin.register(Reviewer)
@@ -153,23 +152,6 @@ class SignOffAdmin(ReadOnlyAdmin):
     list_select_related = ["review_request", "reviewer"]
 
 
-def roles_of(user) -> list[str]:
-    return [role for role, permission in ROLE_PERMISSIONS.items() if user.has_perm(permission)]
-
-
-def roles_to_sign(request: ReviewRequest, user) -> tuple[list[str], str]:
-    """The roles this user may sign the change in now, or the reason they may not."""
-    roles, reason = [], ""
-    for role in roles_of(user):
-        try:
-            services.check_can_sign(request, user, role)
-        except (WorkflowError, PermissionDenied) as error:
-            reason = reason or str(error)
-        else:
-            roles.append(role)
-    return roles, reason
-
-
 def comparison_with_published(request: ReviewRequest):
     item = request.item
     if item is None:
@@ -261,26 +243,30 @@ class ReviewRequestAdmin(ReadOnlyAdmin):
         ]
 
     def queue_view(self, request):
-        if not roles_of(request.user):
+        if not roles.roles_of(request.user):
             raise PermissionDenied
-        waiting = []
-        for review_request in ReviewRequest.objects.filter(
-            state=ReviewRequest.State.IN_REVIEW
-        ).select_related("submitted_by", "revision"):
-            roles, _ = roles_to_sign(review_request, request.user)
-            if roles:
-                waiting.append(
-                    {
-                        "request": review_request,
-                        "roles": roles,
-                        "comparison": comparison_with_published(review_request),
-                    }
-                )
+        waiting = signing.awaiting(request.user)
+        # What readers would see change, from each change's frozen snapshot and the published
+        # pages read at once: the queue costs the same however long it is.
+        keys = {id(r): (r.snapshot["kind"], r.object_id) for r, _ in waiting}
+        published = PublishedPage.objects.documents_of(list(keys.values()))
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "title": "Awaiting my review",
-            "waiting": waiting,
+            "waiting": [
+                {
+                    "request": review_request,
+                    "roles": can,
+                    "comparison": Comparison(
+                        fields=compare_snapshots(
+                            published.get(keys[id(review_request)]), review_request.snapshot
+                        ),
+                        rows=[],
+                    ),
+                }
+                for review_request, can in waiting
+            ],
         }
         return TemplateResponse(request, "admin/reviews/queue.html", context)
 
@@ -288,12 +274,13 @@ class ReviewRequestAdmin(ReadOnlyAdmin):
         review_request = get_object_or_404(
             ReviewRequest.objects.select_related("submitted_by", "revision__user"), pk=pk
         )
-        if not (roles_of(request.user) or request.user.has_perm("reviews.view_reviewrequest")):
+        held = roles.roles_of(request.user)
+        if not (held or request.user.has_perm("reviews.view_reviewrequest")):
             raise PermissionDenied
-        roles, reason = roles_to_sign(review_request, request.user)
-        form = SignOffForm(request.POST or None, roles=roles_of(request.user))
+        can_sign, reason = signing.roles_to_sign(review_request, request.user)
+        form = SignOffForm(request.POST or None, roles=held)
         if request.method == "POST":
-            if request.POST.get("role") not in roles_of(request.user):
+            if request.POST.get("role") not in held:
                 raise PermissionDenied
             if form.is_valid():
                 try:
@@ -320,13 +307,13 @@ class ReviewRequestAdmin(ReadOnlyAdmin):
             "number": revision_numbers(item).get(review_request.revision_id) if item else None,
             "is_stale": latest is not None and latest.pk != review_request.revision_id,
             "comparison": comparison_with_published(review_request),
-            "reader_changes": compare_publications(
-                published_document(item) if item else None, review_request.publication
+            "reader_changes": compare_snapshots(
+                published_document(item) if item else None, review_request.snapshot
             ),
             "sign_offs": review_request.sign_offs.select_related("reviewer", "signer"),
             "authors": authors_of_request(review_request),
             "withdrawn": WithdrawnPage.objects.filter(
-                kind=review_request.publication.get("kind"), object_id=review_request.object_id
+                kind=review_request.snapshot.get("kind"), object_id=review_request.object_id
             ).first()
             if review_request.is_open
             else None,
@@ -334,14 +321,14 @@ class ReviewRequestAdmin(ReadOnlyAdmin):
             "comments": review_request.comments.select_related(
                 "author", "resolved_by", "resolution_revision"
             ),
-            "can_check": services.is_editor(request.user) or services.is_reviewer(request.user),
-            "can_comment": services.is_reviewer(request.user) and review_request.is_open,
-            "can_answer": services.is_editor(request.user),
+            "can_check": roles.is_editor(request.user) or roles.is_reviewer(request.user),
+            "can_comment": roles.is_reviewer(request.user) and review_request.is_open,
+            "can_answer": roles.is_editor(request.user),
             "revision_choices": later_revisions(review_request),
             "check_form": ReferenceCheckForm(),
             "comment_form": CommentForm(),
             "form": form,
-            "can_sign": bool(roles),
+            "can_sign": bool(can_sign),
             "why_not": reason,
         }
         return TemplateResponse(request, "admin/reviews/review.html", context)
@@ -349,7 +336,7 @@ class ReviewRequestAdmin(ReadOnlyAdmin):
     # Each action asks who is acting before it reads the form: someone without the role is
     # refused (403) whatever they sent.
     def check_reference_view(self, request, pk):
-        if not (services.is_editor(request.user) or services.is_reviewer(request.user)):
+        if not (roles.is_editor(request.user) or roles.is_reviewer(request.user)):
             raise PermissionDenied
         review_request = get_object_or_404(ReviewRequest, pk=pk)
         form = ReferenceCheckForm(request.POST or None)
@@ -370,7 +357,7 @@ class ReviewRequestAdmin(ReadOnlyAdmin):
         return act(request, pk, check)
 
     def comment_view(self, request, pk):
-        if not services.is_reviewer(request.user):
+        if not roles.is_reviewer(request.user):
             raise PermissionDenied
         review_request = get_object_or_404(ReviewRequest, pk=pk)
         form = CommentForm(request.POST or None)
@@ -389,7 +376,7 @@ class ReviewRequestAdmin(ReadOnlyAdmin):
         return act(request, pk, comment)
 
     def answer_comment_view(self, request, pk, comment_pk):
-        if not services.is_editor(request.user):
+        if not roles.is_editor(request.user):
             raise PermissionDenied
         review_request = get_object_or_404(ReviewRequest, pk=pk)
         comment = get_object_or_404(review_request.comments, pk=comment_pk)

@@ -15,6 +15,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from reversion.models import Version
 
+from reviews import changes
 from reviews.models import PageReview, Reviewer, ReviewerSnapshot
 from reviews.services import publish_revision
 from reviews.versions import content_hash, latest_revision
@@ -35,9 +36,12 @@ from therapies.models import (
     TopicSection,
     TopicSectionTherapy,
 )
-from therapies.publishing import build_publication
+from therapies.publishing import build_snapshot
 
-SEED_FILE = Path(__file__).resolve().parent / "seed" / "targeted_therapies.yaml"
+# The seed is content, kept with the content app; loading it is the workflow's work.
+SEED_FILE = (
+    Path(__file__).resolve().parent.parent / "therapies" / "seed" / "targeted_therapies.yaml"
+)
 
 THERAPY_FIELDS = [
     "generic_name",
@@ -72,8 +76,9 @@ class SeedLoader:
             for name, value in fields.items():
                 setattr(obj, name, value)
             if hasattr(obj, "edit_version"):
-                obj.edit_version += 1  # editors with the page open get a conflict, not a loss
-            obj.save()
+                changes.move_on(obj)  # editors with the page open get a conflict, not a loss
+            else:
+                obj.save()
             self.counts[f"{label} updated"] += 1
         else:
             self.counts[f"{label} left as they were"] += 1
@@ -149,13 +154,12 @@ class SeedLoader:
             publish_revision(
                 item=item,
                 revision=latest_revision(item),
-                publication=build_publication(item),
+                snapshot=build_snapshot(item),
                 comment=f"First published here: the charity's page as reviewed and approved by "
                 f"{approver} on {reviewed_on:%d %B %Y}.",
             )
             self.counts["pages published"] += 1
-            if isinstance(item, Therapy | Topic):
-                readability.measure(item)
+        readability.measure_pages(self.to_publish)
         return self.counts
 
     def by_slug(self, model, rows: list[dict]) -> dict:
@@ -217,13 +221,16 @@ class SeedLoader:
         topic.sections.exclude(pk__in=kept).delete()
 
     def record_revision(self, item, comment: str) -> None:
-        """Record the item as a revision, unless it holds just what its latest revision holds."""
+        """Record the item as a revision, unless it holds just what its latest revision holds.
+        Reading levels are measured once, when every page is loaded."""
         previous = latest_revision(item)
         try:
             with transaction.atomic():
                 with reversion.create_revision():
                     reversion.add_to_revision(item)
-                    reversion.set_comment(comment)
+                    changes.record_change(
+                        item, user=None, summary=comment, counted=True, measure=False
+                    )
                 if previous and content_hash(previous) == content_hash(latest_revision(item)):
                     raise Unchanged
         except Unchanged:

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from reviews.backup import BackupError, export_content
+from sarcomainfo.backup import BackupError, export_content
 
 
 class Command(BaseCommand):

@@ -3,7 +3,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
-from therapies.demo_content import generate, remove_generated
+from reviews.demo_content import generate, remove_generated
 
 
 class Command(BaseCommand):

@@ -1,0 +1,182 @@
+"""Who may sign off a change, and in which role: the one rule that the review queue, the
+dashboard, the review page and the sign-off itself all ask.
+
+The rule reads what it needs about many open changes at once (`Situation`), so a list of
+changes awaiting someone costs the same few queries however many there are.
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.db.models import Max, Q
+from reversion.models import Version
+
+from reviews.models import (
+    EditorialRole,
+    ReferenceCheck,
+    Reviewer,
+    ReviewRequest,
+    SignOff,
+    WorkflowError,
+)
+from reviews.roles import ROLE_PERMISSIONS, roles_of
+from therapies.models import PublishedPage
+from therapies.publishing import PageSnapshot, address_clash
+
+NO_PROFILE = (
+    "Every sign-off records who gave it, with their declaration of interests: add your reviewer "
+    "profile (your name and job title as readers see them, linked to your login by an "
+    "administrator) before signing off."
+)
+
+
+def required_sign_offs() -> list[str]:
+    """The roles that must approve a change before the senior medical editor's final approval."""
+    return list(settings.REQUIRED_SIGN_OFFS)
+
+
+@dataclass
+class Situation:
+    """What the rule needs to know beyond the changes themselves, read in a few queries for a
+    list of changes fetched with `ReviewRequest.objects.for_sign_off()`."""
+
+    existing: set[tuple[int, int]]  # (content type, id) of the pages that still exist
+    latest: dict[tuple[int, int], int]  # each page's latest revision
+    holders: dict[tuple[str, str], PublishedPage]  # published pages at the addresses asked for
+    profile: Reviewer | None  # the signer's
+
+    @classmethod
+    def of(cls, requests: list[ReviewRequest], user) -> "Situation":
+        pages: dict[int, set[int]] = {}
+        for request in requests:
+            pages.setdefault(request.content_type_id, set()).add(request.object_id)
+        existing, latest = set(), {}
+        if pages:
+            for type_id, ids in pages.items():
+                model = ContentType.objects.get_for_id(type_id).model_class()
+                existing |= {
+                    (type_id, pk)
+                    for pk in model._default_manager.filter(pk__in=ids).values_list("pk", flat=True)
+                }
+            revisions = Q()
+            for type_id, ids in pages.items():
+                revisions |= Q(content_type_id=type_id, object_id__in=[str(pk) for pk in ids])
+            latest = {
+                (row["content_type_id"], int(row["object_id"])): row["latest"]
+                for row in Version.objects.filter(revisions)
+                .values("content_type_id", "object_id")
+                .annotate(latest=Max("revision_id"))
+            }
+        addresses = Q()
+        for request in requests:
+            if not request.no_change:
+                addresses |= Q(kind=request.snapshot["kind"], slug=request.snapshot["slug"])
+        holders = {}
+        if addresses:
+            holders = {
+                (page.kind, page.slug): page
+                for page in PublishedPage.objects.filter(addresses).only(
+                    "kind", "slug", "object_id", "title"
+                )
+            }
+        return cls(existing, latest, holders, Reviewer.objects.filter(user=user).first())
+
+
+def unchecked_references(request: ReviewRequest) -> list:
+    """The sources a scheduled review must still check before its final approval."""
+    if not request.is_review:
+        return []
+    checked = {check.reference_id for check in request.reference_checks.all()}
+    return [
+        reference for reference in request.cited_references.all() if reference.pk not in checked
+    ]
+
+
+def why_not(request: ReviewRequest, user, role: str, situation: Situation) -> str | None:
+    """Why `user` cannot sign `request` off in `role` now; None when they can. The role itself
+    is checked by the caller (`roles_of`)."""
+    if not request.is_open:
+        return request.why_closed
+    page = (request.content_type_id, request.object_id)
+    if page not in situation.existing:
+        return "This page has been deleted."
+    if situation.latest.get(page) != request.revision_id:
+        return (
+            "This revision is out of date: the page was saved again after it was sent for "
+            "review. Only the latest revision can be signed off."
+        )
+    if user.pk in {author.pk for author in request.authors.all()}:
+        return "You wrote or edited this change, so someone else must sign it off."
+    if situation.profile is None:
+        return NO_PROFILE
+    signed = {sign_off.role: sign_off for sign_off in request.sign_offs.all()}
+    if role in signed:
+        return f"The {EditorialRole(role).label} has already signed off this change."
+    if any(sign_off.reviewer_id == user.pk for sign_off in signed.values()):
+        return "You have already signed off this change in another role."
+    if role == EditorialRole.SENIOR_MEDICAL_EDITOR:
+        return why_not_final(request, signed, situation)
+    return None
+
+
+def why_not_final(request: ReviewRequest, signed: dict, situation: Situation) -> str | None:
+    approved = {role for role, s in signed.items() if s.decision == SignOff.Decision.APPROVED}
+    missing = [EditorialRole(r).label for r in required_sign_offs() if r not in approved]
+    if missing:
+        return f"Final approval waits for: {', '.join(missing)}."
+    replaced = [
+        check
+        for check in request.reference_checks.all()
+        if check.outcome == ReferenceCheck.Outcome.REPLACED
+    ]
+    if replaced:
+        return (
+            "A source this page cites is marked as replaced: change the page to cite the new "
+            "source and send that revision for review. Replaced: "
+            f"{'; '.join(str(check.reference) for check in replaced)}."
+        )
+    unchecked = unchecked_references(request)
+    if unchecked:
+        return (
+            "This is the page's review, so every source it cites is checked first. "
+            f"Not checked yet: {'; '.join(map(str, unchecked))}."
+        )
+    if not request.no_change:
+        snapshot = PageSnapshot.from_json(request.snapshot)
+        return address_clash(snapshot, situation.holders.get((snapshot.kind, snapshot.slug)))
+    return None
+
+
+def check_can_sign(request: ReviewRequest, user, role: str) -> None:
+    """Raise why `user` cannot sign `request` off in `role` now, if they cannot."""
+    if role not in ROLE_PERMISSIONS or not user.has_perm(ROLE_PERMISSIONS[role]):
+        raise PermissionDenied(f"You do not have the {EditorialRole(role).label} role.")
+    reason = why_not(request, user, role, Situation.of([request], user))
+    if reason:
+        raise WorkflowError(reason)
+
+
+def roles_to_sign(request: ReviewRequest, user) -> tuple[list[str], str]:
+    """The roles `user` may sign `request` off in now, or the reason they may not."""
+    situation = Situation.of([request], user)
+    reasons = {role: why_not(request, user, role, situation) for role in roles_of(user)}
+    roles = [role for role, reason in reasons.items() if reason is None]
+    return roles, next((reason for reason in reasons.values() if reason), "")
+
+
+def awaiting(user) -> list[tuple[ReviewRequest, list[str]]]:
+    """The changes in review that `user` may sign off now, each with the roles they may sign
+    it in: a fixed number of queries, however many changes are open."""
+    roles = roles_of(user)
+    if not roles:
+        return []
+    requests = list(ReviewRequest.objects.in_review().for_sign_off())
+    situation = Situation.of(requests, user)
+    waiting = []
+    for request in requests:
+        can = [role for role in roles if why_not(request, user, role, situation) is None]
+        if can:
+            waiting.append((request, can))
+    return waiting
