@@ -38,7 +38,7 @@ class Window:
     upto: int
 
 
-def previous_publication(content_type_id: int, object_id, before) -> Publication | None:
+def _previous_publication(content_type_id: int, object_id, before) -> Publication | None:
     return (
         Publication.objects.filter(
             content_type_id=content_type_id, object_id=object_id, published_at__lt=before
@@ -48,17 +48,17 @@ def previous_publication(content_type_id: int, object_id, before) -> Publication
     )
 
 
-def taken_as_of(publication: Publication | None) -> int | None:
+def _taken_as_of(publication: Publication | None) -> int | None:
     """The latest revision the publication's snapshot could hold."""
     if publication is None:
         return None
     return publication.snapshot.get("as_of_revision") or publication.revision_id
 
 
-def windows_of_change(
+def _windows_of_change(
     *, content_type_id: int, object_id, snapshot: dict, upto: int, previous: Publication | None
 ) -> list[Window]:
-    start = taken_as_of(previous)
+    start = _taken_as_of(previous)
     shown_before = set()
     if previous is not None:
         shown_before = {tuple(row) for row in previous.snapshot.get("shown_rows", [])}
@@ -71,7 +71,7 @@ def windows_of_change(
     return windows
 
 
-def restored_windows(versions: list[tuple], page_type_id: int) -> list[Window]:
+def _restored_windows(versions: list[tuple], page_type_id: int) -> list[Window]:
     """For each restore or recovery among `versions`, the revisions whose content it brought
     back: for a page, those since the publication before the revision restored; for a row
     pages share, all of them up to it."""
@@ -88,7 +88,7 @@ def restored_windows(versions: list[tuple], page_type_id: int) -> list[Window]:
         source = event.restored_from
         after = None
         if event.content_type_id == page_type_id:
-            after = taken_as_of(previous_publication(*key, source.date_created))
+            after = _taken_as_of(_previous_publication(*key, source.date_created))
         windows.append(Window(*key, after, source.pk))
     return windows
 
@@ -125,7 +125,7 @@ def authors(windows: list[Window], page: tuple[int, str]) -> list[Author]:
                 what = f"{name} “{label}”"
             if what not in author.changed:
                 author.changed.append(what)
-        windows = restored_windows(versions, page[0])
+        windows = _restored_windows(versions, page[0])
     return list(found.values())
 
 
@@ -133,12 +133,12 @@ def authors_of_request(request: ReviewRequest) -> list[Author]:
     """The authors of the change sent for review in `request`, and whoever sent it."""
     snapshot = request.snapshot
     found = authors(
-        windows_of_change(
+        _windows_of_change(
             content_type_id=request.content_type_id,
             object_id=request.object_id,
             snapshot=snapshot,
             upto=snapshot.get("as_of_revision") or request.revision_id,
-            previous=previous_publication(
+            previous=_previous_publication(
                 request.content_type_id, request.object_id, request.submitted_at
             ),
         ),
@@ -158,12 +158,12 @@ def authors_of_publication(publication: Publication) -> list[Author]:
         return authors_of_request(publication.review_request)
     snapshot = publication.snapshot
     return authors(
-        windows_of_change(
+        _windows_of_change(
             content_type_id=publication.content_type_id,
             object_id=publication.object_id,
             snapshot=snapshot,
             upto=snapshot.get("as_of_revision") or publication.revision_id,
-            previous=previous_publication(
+            previous=_previous_publication(
                 publication.content_type_id, publication.object_id, publication.published_at
             ),
         ),

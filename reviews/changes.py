@@ -111,7 +111,7 @@ def record_deletion(item: models.Model, *, user) -> None:
     readability.forget(item)
 
 
-def check_can_change(user, model: type[models.Model]) -> None:
+def _check_can_change(user, model: type[models.Model]) -> None:
     if not user.has_perm(f"{model._meta.app_label}.change_{model._meta.model_name}"):
         raise PermissionDenied("Only editors change content.")
 
@@ -122,24 +122,24 @@ def restore(*, version: Version, user) -> Revision:
     item = version.object
     if item is None:
         raise WorkflowError("This page has been deleted: recover it instead.")
-    check_can_change(user, type(item))
+    _check_can_change(user, type(item))
     number = revision_numbers(item).get(version.revision_id)
     summary = f"Restored revision {number} of {version.revision.date_created:%d %B %Y %H:%M}."
-    return revert_as_new_revision(version, user, summary, Action.RESTORE)
+    return _revert_as_new_revision(version, user, summary, Action.RESTORE)
 
 
 @transaction.atomic
 def recover(*, version: Version, user) -> models.Model:
     """Bring a deleted page back from its last revision, as a draft."""
     model = version._model
-    check_can_change(user, model)
+    _check_can_change(user, model)
     if model._default_manager.filter(pk=version.object_id).exists():
         raise WorkflowError("This page is not deleted.")
-    revert_as_new_revision(version, user, "Recovered after deletion.", Action.RECOVER)
+    _revert_as_new_revision(version, user, "Recovered after deletion.", Action.RECOVER)
     return model._default_manager.get(pk=version.object_id)
 
 
-def revert_as_new_revision(version: Version, user, summary: str, action: str) -> Revision:
+def _revert_as_new_revision(version: Version, user, summary: str, action: str) -> Revision:
     model = version._model
     before = model._default_manager.select_for_update().filter(pk=version.object_id).first()
     with reversion.create_revision():

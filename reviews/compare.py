@@ -102,7 +102,7 @@ class Describer:
         return shown
 
 
-def field_changes(before: dict, after: dict) -> list[FieldChange]:
+def _field_changes(before: dict, after: dict) -> list[FieldChange]:
     changes = []
     for attname in [*after, *(name for name in before if name not in after)]:
         label, old = before.get(attname, (after.get(attname, ("", ""))[0], ""))
@@ -112,14 +112,14 @@ def field_changes(before: dict, after: dict) -> list[FieldChange]:
     return changes
 
 
-def versions_by_key(revision: Revision | None, model, object_id) -> dict[tuple[int, str], Version]:
+def _versions_by_key(revision: Revision | None, model, object_id) -> dict[tuple[int, str], Version]:
     """The item's rows in the revision (not other pages the same revision holds)."""
     if revision is None:
         return {}
     return {(v.content_type_id, v.object_id): v for v in owned_versions(revision, model, object_id)}
 
 
-def parent_links(model: type[models.Model], parents: set[type[models.Model]]) -> set[str]:
+def _parent_links(model: type[models.Model], parents: set[type[models.Model]]) -> set[str]:
     """The foreign keys from a row to the page that owns it: the same on every row."""
     return {
         f.name for f in model._meta.concrete_fields if f.is_relation and f.related_model in parents
@@ -131,12 +131,12 @@ def compare(
 ) -> Comparison:
     """What changed in the page between two of its revisions (`older` None: everything)."""
     describer = Describer()
-    before = versions_by_key(older, item_model, object_id)
-    after = versions_by_key(newer, item_model, object_id)
+    before = _versions_by_key(older, item_model, object_id)
+    after = _versions_by_key(newer, item_model, object_id)
     page_key = (ContentType.objects.get_for_model(item_model).pk, str(object_id))
     fields = []
     if page_key in after or page_key in before:
-        fields = field_changes(
+        fields = _field_changes(
             describer.values(before[page_key], set()) if page_key in before else {},
             describer.values(after[page_key], set()) if page_key in after else {},
         )
@@ -144,10 +144,10 @@ def compare(
     for key in sorted({*before, *after} - {page_key}, key=lambda k: (k[0], int(k[1]))):
         old, new = before.get(key), after.get(key)
         version = new or old
-        skip = parent_links(version._model, {item_model})
+        skip = _parent_links(version._model, {item_model})
         old_values = describer.values(old, skip) if old else {}
         new_values = describer.values(new, skip) if new else {}
-        changes = field_changes(old_values, new_values)
+        changes = _field_changes(old_values, new_values)
         if old and new and not changes:
             continue
         status = "changed" if old and new else ("added" if new else "removed")

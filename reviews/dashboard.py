@@ -36,7 +36,7 @@ def change_url(model, object_id) -> str:
     )
 
 
-def reviews_due(today: datetime.date) -> tuple[list[Entry], list[Entry]]:
+def _reviews_due(today: datetime.date) -> tuple[list[Entry], list[Entry]]:
     pages = (
         PublishedPage.objects.filter(
             review__in=PageReview.objects.due_soon_or_overdue(today).values("pk")
@@ -59,7 +59,7 @@ def reviews_due(today: datetime.date) -> tuple[list[Entry], list[Entry]]:
     return overdue, soon
 
 
-def awaiting_sign_off(user) -> list[Entry]:
+def _awaiting_sign_off(user) -> list[Entry]:
     return [
         Entry(
             request.object_repr,
@@ -92,7 +92,7 @@ def my_drafts(user) -> list[Entry]:
     return entries
 
 
-def changes_requested_of(user) -> list[Entry]:
+def _changes_requested_of(user) -> list[Entry]:
     later = ReviewRequest.objects.filter(
         content_type=OuterRef("content_type"),
         object_id=OuterRef("object_id"),
@@ -113,7 +113,7 @@ def changes_requested_of(user) -> list[Entry]:
     ]
 
 
-def incomplete_content() -> list[Entry]:
+def _incomplete_content() -> list[Entry]:
     entries = [
         Entry(str(t), change_url(Therapy, t.pk), "no side effects listed")
         for t in Therapy.objects.filter(side_effect_links__isnull=True)
@@ -148,7 +148,7 @@ def hard_to_read() -> list[Entry]:
     ]
 
 
-def reader_feedback(today: datetime.date) -> dict:
+def _reader_feedback(today: datetime.date) -> dict:
     recent = Feedback.objects.filter(received_at__date__gte=today - datetime.timedelta(days=90))
     counts = dict(recent.values_list("helpful").annotate(n=Count("pk")).order_by())
     return {
@@ -159,17 +159,17 @@ def reader_feedback(today: datetime.date) -> dict:
 
 
 def dashboard(user, today: datetime.date) -> dict:
-    overdue, soon = reviews_due(today)
+    overdue, soon = _reviews_due(today)
     last_run = ReminderRun.objects.first()
     return {
         "today": today,
         "overdue": overdue,
         "due_soon": soon,
-        "awaiting_me": awaiting_sign_off(user),
+        "awaiting_me": _awaiting_sign_off(user),
         "my_drafts": my_drafts(user),
-        "changes_requested": changes_requested_of(user),
-        "incomplete": incomplete_content(),
-        "feedback": reader_feedback(today),
+        "changes_requested": _changes_requested_of(user),
+        "incomplete": _incomplete_content(),
+        "feedback": _reader_feedback(today),
         "hard_to_read": hard_to_read(),
         "smog_limit": settings.READABILITY_SMOG_LIMIT,
         "last_reminder_run": last_run,

@@ -36,11 +36,11 @@ BATCH = 2000
 SYLLABLES = ["ra", "zo", "ti", "ne", "ma", "lu", "ve", "do", "ki", "pa", "so", "re"]
 
 
-def drug_name(rng: random.Random, n: int) -> str:
+def _drug_name(rng: random.Random, n: int) -> str:
     return "".join(rng.choice(SYLLABLES) for _ in range(3)) + f"tinib{n}"
 
 
-def ensure(model, rows: list[dict]) -> list:
+def _ensure(model, rows: list[dict]) -> list:
     existing = {obj.slug: obj for obj in model.objects.filter(slug__startswith=PREFIX)}
     model.objects.bulk_create(
         [model(**row) for row in rows if row["slug"] not in existing], batch_size=BATCH
@@ -53,15 +53,15 @@ def generate(*, therapies: int, seed: int = 1) -> dict[str, int]:
     """Add `therapies` generated therapies, reviewed and published, with what they need."""
     rng = random.Random(seed)
     start = Therapy.objects.filter(slug__startswith=PREFIX).count()
-    conditions = ensure(
+    conditions = _ensure(
         Condition,
         [{"slug": f"{PREFIX}condition-{i}", "name": f"generated condition {i}"} for i in range(60)],
     )
-    classes = ensure(
+    classes = _ensure(
         DrugClass,
         [{"slug": f"{PREFIX}class-{i}", "name": f"generated drug class {i}"} for i in range(12)],
     )
-    effects = ensure(
+    effects = _ensure(
         SideEffect,
         [{"slug": f"{PREFIX}effect-{i}", "name": f"generated side effect {i}"} for i in range(200)],
     )
@@ -85,7 +85,7 @@ def generate(*, therapies: int, seed: int = 1) -> dict[str, int]:
     new = Therapy.objects.bulk_create(
         [
             Therapy(
-                generic_name=(name := drug_name(rng, start + n)),
+                generic_name=(name := _drug_name(rng, start + n)),
                 slug=f"{PREFIX}{name}",
                 drug_class=rng.choice(classes),
                 summary=f"{name.capitalize()} is a generated drug used to test the site at scale.",
@@ -144,16 +144,16 @@ def generate(*, therapies: int, seed: int = 1) -> dict[str, int]:
         batch_size=BATCH,
     )
     revisions = changes.record_generated(new)
-    publish_all(new, revisions)
+    _publish_all(new, revisions)
     return {"therapies": len(new), "revisions": len(revisions) * 2}
 
 
-def publish_all(therapies: list[Therapy], revisions: dict[int, Revision]) -> None:
+def _publish_all(therapies: list[Therapy], revisions: dict[int, Revision]) -> None:
     with one_new_edition():
-        publish_batches(therapies, revisions)
+        _publish_batches(therapies, revisions)
 
 
-def publish_batches(therapies: list[Therapy], revisions: dict[int, Revision]) -> None:
+def _publish_batches(therapies: list[Therapy], revisions: dict[int, Revision]) -> None:
     """Review dates, publication records and (through publishing) the pages, in bulk."""
     content_type = ContentType.objects.get_for_model(Therapy)
     today = timezone.localdate()
@@ -196,10 +196,10 @@ def publish_batches(therapies: list[Therapy], revisions: dict[int, Revision]) ->
 def remove_generated() -> int:
     """Take every generated therapy off the site and out of the database."""
     with one_new_edition():
-        return remove_generated_rows()
+        return _remove_generated_rows()
 
 
-def remove_generated_rows() -> int:
+def _remove_generated_rows() -> int:
     therapies = Therapy.objects.filter(slug__startswith=PREFIX)
     ids = list(therapies.values_list("pk", flat=True))
     content_type = ContentType.objects.get_for_model(Therapy)

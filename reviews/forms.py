@@ -60,7 +60,7 @@ class ContentForm(forms.ModelForm):
             current = changes.check_unchanged_since(page, opened)
         except changes.Conflict as conflict:
             current = conflict.current
-            message = conflict_message(current, cleaned_data.get("opened_revision"))
+            message = _conflict_message(current, cleaned_data.get("opened_revision"))
             # Keep everything typed; take the newer counter, so saving again is a choice.
             data = self.data.copy()
             data[self.add_prefix("opened_edit_version")] = current.edit_version
@@ -73,7 +73,7 @@ class ContentForm(forms.ModelForm):
         return cleaned_data
 
 
-def conflict_message(page, opened_revision_id):
+def _conflict_message(page, opened_revision_id):
     versions = versions_of(page)
     latest = versions.last()
     opened = versions.filter(revision_id=opened_revision_id).first() if opened_revision_id else None

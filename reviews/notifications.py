@@ -13,7 +13,7 @@ def review_url(request) -> str:
     return settings.SITE_URL + reverse("admin:reviews_reviewrequest_review", args=[request.pk])
 
 
-def holders_of(permission: str):
+def _holders_of(permission: str):
     # Permissions come from groups, which the model backend knows (the login guard does not).
     users = get_user_model().objects.with_perm(
         permission, include_superusers=False, backend="django.contrib.auth.backends.ModelBackend"
@@ -30,7 +30,7 @@ def send(subject: str, body: str, recipients: list[str]) -> None:
 
 
 def review_wanted(request, roles: list[str]) -> None:
-    recipients = sorted({a for role in roles for a in holders_of(ROLE_PERMISSIONS[role])})
+    recipients = sorted({a for role in roles for a in _holders_of(ROLE_PERMISSIONS[role])})
     send(
         f"Please review: {request.object_repr}",
         f"{request.submitted_by} sent a change to “{request.object_repr}” for review.\n\n"
@@ -55,7 +55,7 @@ def final_approval_wanted(request) -> None:
         f"Ready for final approval: {request.object_repr}",
         f"“{request.object_repr}” has every sign-off it needs and waits for final approval.\n\n"
         f"Review it: {review_url(request)}\n",
-        holders_of(ROLE_PERMISSIONS[EditorialRole.SENIOR_MEDICAL_EDITOR]),
+        _holders_of(ROLE_PERMISSIONS[EditorialRole.SENIOR_MEDICAL_EDITOR]),
     )
 
 
@@ -63,7 +63,7 @@ def review_ended(request) -> None:
     """A review in progress ended without a decision (the page was withdrawn): every reviewer
     who could have acted on it is told, so nobody looks for it in vain."""
     recipients = sorted(
-        {a for permission in ROLE_PERMISSIONS.values() for a in holders_of(permission)}
+        {a for permission in ROLE_PERMISSIONS.values() for a in _holders_of(permission)}
     )
     send(
         f"Review ended: {request.object_repr}",

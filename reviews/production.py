@@ -7,7 +7,7 @@ from reviews.models import AuditEvent, PageReview, Publication, ReferenceCheck, 
 from therapies.models import KIND_OF_MODEL, Feedback, Therapy
 
 
-def readable_document(snapshot: dict) -> list[tuple[str, str]]:
+def _readable_document(snapshot: dict) -> list[tuple[str, str]]:
     """The published document as (where, text) rows, with therapies named, empty rows left out."""
     document = snapshot.get("document", {})
     if snapshot.get("kind") == "topic":
@@ -55,7 +55,7 @@ def production_record(publication: Publication) -> dict:
     return {
         "publication": publication,
         "item": item,
-        "document": readable_document(publication.snapshot),
+        "document": _readable_document(publication.snapshot),
         "authors": authors_of_publication(publication),
         "revision": publication.revision,
         "requests": [

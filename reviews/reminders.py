@@ -18,7 +18,7 @@ from therapies.models import PublishedPage
 Threshold = ReminderSent.Threshold
 
 
-def threshold_for(review: PageReview, today: datetime.date) -> str | None:
+def _threshold_for(review: PageReview, today: datetime.date) -> str | None:
     """The most urgent threshold the review has reached on `today`."""
     days_left = review.days_left(today)
     if review.is_overdue_on(today):
@@ -36,7 +36,7 @@ class Reminder:
     recipients: list[str]
 
 
-def recipients_for(review: PageReview, editors: list[str]) -> list[str]:
+def _recipients_for(review: PageReview, editors: list[str]) -> list[str]:
     """The page's responsible editor (else every editor) and the reviewers of its last change."""
     addresses = set()
     if review.responsible_editor and review.responsible_editor.email:
@@ -82,11 +82,11 @@ def send_review_reminders(*, today: datetime.date) -> list[Reminder]:
     ]
     sent, failed = [], []
     for review in reviews:
-        threshold = threshold_for(review, today)
+        threshold = _threshold_for(review, today)
         if threshold is None or (review.pk, threshold, review.next_review_due) in already:
             continue
         page = str(review.item)
-        recipients = recipients_for(review, editors)
+        recipients = _recipients_for(review, editors)
         label = Threshold(threshold).label
         try:
             with transaction.atomic():

@@ -98,7 +98,7 @@ GROUP_PERMISSIONS = {
 }
 
 
-def apply_group_permissions(group_model, permission_model, table=GROUP_PERMISSIONS) -> None:
+def _apply_group_permissions(group_model, permission_model, table=GROUP_PERMISSIONS) -> None:
     for name, wanted in table.items():
         group, _ = group_model.objects.get_or_create(name=name)
         group.permissions.set(
@@ -112,4 +112,4 @@ def apply_group_permissions(group_model, permission_model, table=GROUP_PERMISSIO
 def sync_groups() -> None:
     from django.contrib.auth.models import Group, Permission
 
-    apply_group_permissions(Group, Permission)
+    _apply_group_permissions(Group, Permission)

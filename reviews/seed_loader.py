@@ -252,10 +252,10 @@ def without(row: dict, *keys: str) -> dict:
     return {k: v for k, v in row.items() if k not in keys}
 
 
-def read_seed(path: Path = SEED_FILE) -> dict:
+def _read_seed(path: Path = SEED_FILE) -> dict:
     with path.open(encoding="utf-8") as handle:
         return yaml.safe_load(handle)
 
 
 def load_seed_content(*, path: Path = SEED_FILE, update: bool = False) -> Counter:
-    return SeedLoader(read_seed(path), update=update).load()
+    return SeedLoader(_read_seed(path), update=update).load()

@@ -90,11 +90,11 @@ def submit_for_review(
 ) -> ReviewRequest:
     """Send the page's latest revision for review. `is_review`: this change is its scheduled
     review, so approving it moves the review dates once every reference is checked."""
-    revision = check_can_submit(item, user, summary)
+    revision = _check_can_submit(item, user, summary)
     # Freeze what readers will see, shared rows (conditions, references…) included: that is
     # what the reviewers approve, and what the final approval publishes. The shared rows are
     # locked while it is taken, so a change to one is either in it or after it, never between.
-    lock_rows(build_snapshot(item).shown_rows)
+    _lock_rows(build_snapshot(item).shown_rows)
     snapshot = build_snapshot(item)
     try:
         publishing.check_address_is_free(snapshot)
@@ -113,7 +113,7 @@ def submit_for_review(
     return open_request(item, user, summary, revision, snapshot.as_json(), is_review=is_review)
 
 
-def lock_rows(rows: list[list]) -> None:
+def _lock_rows(rows: list[list]) -> None:
     """Lock shared rows ([model label, id]) until the transaction ends."""
     by_model: dict[str, list[int]] = {}
     for label, pk in rows:
@@ -126,7 +126,7 @@ def lock_rows(rows: list[list]) -> None:
 @transaction.atomic
 def submit_review_without_change(*, item: models.Model, user, summary: str) -> ReviewRequest:
     """Ask reviewers to confirm that the published page is still right, as its review."""
-    revision = check_can_submit(item, user, summary)
+    revision = _check_can_submit(item, user, summary)
     published = published_page_of(item)
     if published is None:
         raise WorkflowError("This page is not published, so there is nothing to confirm.")
@@ -135,11 +135,11 @@ def submit_review_without_change(*, item: models.Model, user, summary: str) -> R
             "This page has changes that are not published: send them for review as the "
             "review, or restore the published revision first."
         )
-    snapshot = snapshot_of_page(published)
+    snapshot = _snapshot_of_page(published)
     return open_request(item, user, summary, revision, snapshot, is_review=True, no_change=True)
 
 
-def snapshot_of_page(page: PublishedPage) -> dict:
+def _snapshot_of_page(page: PublishedPage) -> dict:
     return PageSnapshot(
         kind=page.kind,
         object_id=page.object_id,
@@ -151,7 +151,7 @@ def snapshot_of_page(page: PublishedPage) -> dict:
     ).as_json()
 
 
-def check_can_submit(item: models.Model, user, summary: str) -> Revision:
+def _check_can_submit(item: models.Model, user, summary: str) -> Revision:
     if not roles.is_editor(user):
         raise PermissionDenied("Only editors send changes for review.")
     if not summary.strip():

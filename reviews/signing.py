@@ -84,7 +84,7 @@ class Situation:
         return cls(existing, latest, holders, Reviewer.objects.filter(user=user).first())
 
 
-def unchecked_references(request: ReviewRequest) -> list:
+def _unchecked_references(request: ReviewRequest) -> list:
     """The sources a scheduled review must still check before its final approval."""
     if not request.is_review:
         return []
@@ -117,11 +117,11 @@ def why_not(request: ReviewRequest, user, role: str, situation: Situation) -> st
     if any(sign_off.reviewer_id == user.pk for sign_off in signed.values()):
         return "You have already signed off this change in another role."
     if role == EditorialRole.SENIOR_MEDICAL_EDITOR:
-        return why_not_final(request, signed, situation)
+        return _why_not_final(request, signed, situation)
     return None
 
 
-def why_not_final(request: ReviewRequest, signed: dict, situation: Situation) -> str | None:
+def _why_not_final(request: ReviewRequest, signed: dict, situation: Situation) -> str | None:
     approved = {role for role, s in signed.items() if s.decision == SignOff.Decision.APPROVED}
     missing = [EditorialRole(r).label for r in required_sign_offs() if r not in approved]
     if missing:
@@ -137,7 +137,7 @@ def why_not_final(request: ReviewRequest, signed: dict, situation: Situation) ->
             "source and send that revision for review. Replaced: "
             f"{'; '.join(str(check.reference) for check in replaced)}."
         )
-    unchecked = unchecked_references(request)
+    unchecked = _unchecked_references(request)
     if unchecked:
         return (
             "This is the page's review, so every source it cites is checked first. "

@@ -47,7 +47,7 @@ def content_hash(revision: Revision, publication: dict | None = None) -> str:
     return digest.hexdigest()
 
 
-def authors_between(item: models.Model, *, after_id: int | None, upto_id: int) -> set[int]:
+def _authors_between(item: models.Model, *, after_id: int | None, upto_id: int) -> set[int]:
     """Ids of the users who saved the page's revisions after one revision, up to another."""
     versions = versions_of(item).filter(revision_id__lte=upto_id)
     if after_id is not None:
@@ -55,7 +55,7 @@ def authors_between(item: models.Model, *, after_id: int | None, upto_id: int) -
     return {user_id for user_id in versions.values_list("revision__user_id", flat=True) if user_id}
 
 
-def item_for_version(version: Version) -> models.Model | None:
+def _item_for_version(version: Version) -> models.Model | None:
     model = ContentType.objects.get_for_id(version.content_type_id).model_class()
     return model._default_manager.filter(pk=version.object_id).first()
 
@@ -77,14 +77,14 @@ def owned_versions(
             key = (version._model, version.object_id)
             if version in picked or key in leave:
                 continue
-            if key in owned or owner_link(version, owned):
+            if key in owned or _owner_link(version, owned):
                 owned.add(key)
                 picked.append(version)
                 found = True
     return picked
 
 
-def owner_link(version: Version, owned: set) -> models.Field | None:
+def _owner_link(version: Version, owned: set) -> models.Field | None:
     """The foreign key by which the row, as the version holds it, points to an owned row."""
     return next(
         (
@@ -117,7 +117,7 @@ def revert_item(revision: Revision, model: type[models.Model], object_id) -> lis
     moved = [
         obj
         for version, obj in live.items()
-        if (link := owner_link(version, owned))
+        if (link := _owner_link(version, owned))
         and getattr(obj, link.attname) != version.field_dict.get(link.attname)
     ]
     if moved:

@@ -47,7 +47,7 @@ def export_content(path: str) -> None:
     )
 
 
-def has_content() -> bool:
+def _has_content() -> bool:
     therapies = apps.get_app_config("therapies")
     return get_user_model().objects.exists() or any(
         model.objects.exists()
@@ -60,7 +60,7 @@ def has_content() -> bool:
 def import_content(path: str) -> None:
     """Load an export into a database that has been migrated and holds no content yet. All or
     nothing: if any row fails, nothing is kept."""
-    if has_content():
+    if _has_content():
         raise BackupError(
             "This database already holds content or accounts; import only into a new, "
             "migrated database (`manage.py migrate`), so nothing here is overwritten."

@@ -29,7 +29,7 @@ logger = logging.getLogger(__name__)
 _state = threading.local()
 
 
-def new_edition(sender, **kwargs):
+def _new_edition(sender, **kwargs):
     if not getattr(_state, "batched", False):
         SiteEdition.objects.advance()
 
@@ -49,8 +49,8 @@ def one_new_edition():
 
 def connect():
     for model in SHOWN_TO_READERS:
-        post_save.connect(new_edition, sender=model, dispatch_uid=f"edition-save-{model}")
-        post_delete.connect(new_edition, sender=model, dispatch_uid=f"edition-delete-{model}")
+        post_save.connect(_new_edition, sender=model, dispatch_uid=f"edition-save-{model}")
+        post_delete.connect(_new_edition, sender=model, dispatch_uid=f"edition-delete-{model}")
 
 
 class EditionClock:

@@ -59,7 +59,7 @@ def public_page(view):
     return marked
 
 
-def serves_public_page(request) -> bool:
+def _serves_public_page(request) -> bool:
     """Whether the address belongs to a `public_page` view: only those are looked up, so the
     admin and the feedback pages never cost a cache look-up or an edition read."""
     try:
@@ -144,11 +144,11 @@ def page_key(request, edition_token: str) -> str:
     return f"{edition_token}:{timezone.localdate():%Y%m%d}:{address}"
 
 
-def shared_key(key: str) -> str:
+def _shared_key(key: str) -> str:
     return f"public-page:{hashlib.sha256(key.encode()).hexdigest()}"
 
 
-def cacheable(request, response) -> bool:
+def _cacheable(request, response) -> bool:
     return (
         # A page that used this request's CSP nonce must never be sent with another's.
         not getattr(request, "_csp_nonce", None)
@@ -158,7 +158,7 @@ def cacheable(request, response) -> bool:
     )
 
 
-def shared_cache_in_use() -> bool:
+def _shared_cache_in_use() -> bool:
     """Whether the cache is shared between instances (Redis), so worth a second look-up."""
     return not settings.CACHES["default"]["BACKEND"].endswith("LocMemCache")
 
@@ -174,7 +174,7 @@ class PublicPageCacheMiddleware:
         if (
             request.method not in ("GET", "HEAD")
             or MESSAGES_COOKIE in request.COOKIES
-            or not serves_public_page(request)
+            or not _serves_public_page(request)
         ):
             return self.get_response(request)
         key = page_key(request, edition_clock.token())
@@ -182,7 +182,7 @@ class PublicPageCacheMiddleware:
         if page is not None:
             return page.response(request, "hit")
         response = self.get_response(request)
-        if not cacheable(request, response):
+        if not _cacheable(request, response):
             return response
         # Filed under the edition read before rendering: if a publication commits meanwhile,
         # the next request reads the new edition and never sees this page. (The edition's time,
@@ -193,10 +193,10 @@ class PublicPageCacheMiddleware:
         return page.response(request, "miss")
 
     def shared(self, key) -> CachedPage | None:
-        if not shared_cache_in_use():
+        if not _shared_cache_in_use():
             return None
         try:
-            page = cache.get(shared_key(key))
+            page = cache.get(_shared_key(key))
         except Exception:
             # A cache that is down slows pages; it must never stop them.
             logger.warning("Shared page cache unavailable; rendering the page", exc_info=True)
@@ -206,9 +206,9 @@ class PublicPageCacheMiddleware:
         return page
 
     def share(self, key, page) -> None:
-        if not shared_cache_in_use():
+        if not _shared_cache_in_use():
             return
         try:
-            cache.set(shared_key(key), page, timeout=settings.PUBLIC_PAGE_CACHE_SECONDS)
+            cache.set(_shared_key(key), page, timeout=settings.PUBLIC_PAGE_CACHE_SECONDS)
         except Exception:
             logger.warning("Shared page cache unavailable; page not shared", exc_info=True)

@@ -79,11 +79,11 @@ def shown_rows(*rows: models.Model) -> list[list]:
     return sorted({(row._meta.label_lower, row.pk) for row in rows if row is not None})
 
 
-def latest_revision_id() -> int | None:
+def _latest_revision_id() -> int | None:
     return Revision.objects.aggregate(latest=Max("pk"))["latest"]
 
 
-def reference_document(reference: Reference) -> dict:
+def _reference_document(reference: Reference) -> dict:
     return {
         "authors": reference.authors,
         "title": reference.title,
@@ -98,7 +98,11 @@ def reference_document(reference: Reference) -> dict:
     }
 
 
-def side_effect_label(side_effect: SideEffect) -> str:
+def _approved_name(approved: dict, side_effect: SideEffect) -> str:
+    return approved.get(side_effect.pk, (None, _side_effect_title(side_effect)))[1]
+
+
+def _side_effect_title(side_effect: SideEffect) -> str:
     return str(side_effect)
 
 
@@ -114,7 +118,7 @@ def therapies_for_snapshots():
     )
 
 
-def approved_side_effect_names(side_effect_ids) -> dict[int, tuple[str, str]]:
+def _approved_side_effect_names(side_effect_ids) -> dict[int, tuple[str, str]]:
     """Side effect id → (slug, name) as its own page was approved."""
     return {
         object_id: (slug, title)
@@ -124,10 +128,10 @@ def approved_side_effect_names(side_effect_ids) -> dict[int, tuple[str, str]]:
     }
 
 
-def build_therapy(therapy: Therapy) -> PageSnapshot:
+def _build_therapy(therapy: Therapy) -> PageSnapshot:
     therapy = therapies_for_snapshots().get(pk=therapy.pk)
     ids = [link.side_effect_id for link in therapy.side_effect_links.all()]
-    return therapy_snapshot(therapy, approved_side_effect_names(ids))
+    return therapy_snapshot(therapy, _approved_side_effect_names(ids))
 
 
 def therapy_snapshot(therapy: Therapy, approved: dict[int, tuple[str, str]]) -> PageSnapshot:
@@ -153,7 +157,7 @@ def therapy_snapshot(therapy: Therapy, approved: dict[int, tuple[str, str]]) -> 
     side_effects = [
         {
             "slug": approved.get(link.side_effect_id, (link.side_effect.slug,))[0],
-            "name": approved.get(link.side_effect_id, ("", side_effect_label(link.side_effect)))[1],
+            "name": _approved_name(approved, link.side_effect),
             "frequency": link.frequency,
             "frequency_label": link.get_frequency_display() if link.frequency else "",
         }
@@ -184,7 +188,7 @@ def therapy_snapshot(therapy: Therapy, approved: dict[int, tuple[str, str]]) -> 
         "side_effects": side_effects,
         "availability": availability,
         "availability_note": therapy.availability_note,
-        "references": [reference_document(ref) for ref in therapy.references.all()],
+        "references": [_reference_document(ref) for ref in therapy.references.all()],
     }
     facets = {(PublishedFacet.Name.CONDITION, c["slug"], c["name"]) for c in conditions.values()}
     facets |= {
@@ -224,25 +228,25 @@ def therapy_snapshot(therapy: Therapy, approved: dict[int, tuple[str, str]]) -> 
     )
 
 
-def build_side_effect(side_effect: SideEffect) -> PageSnapshot:
+def _build_side_effect(side_effect: SideEffect) -> PageSnapshot:
     references = list(side_effect.references.all())
     return PageSnapshot(
         kind=PageKind.SIDE_EFFECT,
         object_id=side_effect.pk,
         slug=side_effect.slug,
-        title=side_effect_label(side_effect),
+        title=_side_effect_title(side_effect),
         document={
             "name": side_effect.name,
             "medical_name": side_effect.medical_name,
             "what_it_is": side_effect.what_it_is,
             "what_helps": side_effect.what_helps,
-            "references": [reference_document(ref) for ref in references],
+            "references": [_reference_document(ref) for ref in references],
         },
         shown_rows=shown_rows(*references),
     )
 
 
-def build_glossary_term(term: GlossaryTerm) -> PageSnapshot:
+def _build_glossary_term(term: GlossaryTerm) -> PageSnapshot:
     references = list(term.references.all())
     return PageSnapshot(
         kind=PageKind.GLOSSARY_TERM,
@@ -253,13 +257,13 @@ def build_glossary_term(term: GlossaryTerm) -> PageSnapshot:
             "term": term.term,
             "explanation": term.explanation,
             "forms": term.forms,
-            "references": [reference_document(ref) for ref in references],
+            "references": [_reference_document(ref) for ref in references],
         },
         shown_rows=shown_rows(*references),
     )
 
 
-def build_topic(topic: Topic) -> PageSnapshot:
+def _build_topic(topic: Topic) -> PageSnapshot:
     sections = list(TopicSection.objects.filter(topic=topic).prefetch_related("presented"))
     references = list(topic.references.all())
     return PageSnapshot(
@@ -279,7 +283,7 @@ def build_topic(topic: Topic) -> PageSnapshot:
                 }
                 for section in sections
             ],
-            "references": [reference_document(ref) for ref in references],
+            "references": [_reference_document(ref) for ref in references],
             "references_note": topic.references_note,
             "production_note": topic.production_note,
         },
@@ -289,17 +293,17 @@ def build_topic(topic: Topic) -> PageSnapshot:
 
 
 BUILDERS = {
-    Therapy: build_therapy,
-    SideEffect: build_side_effect,
-    GlossaryTerm: build_glossary_term,
-    Topic: build_topic,
+    Therapy: _build_therapy,
+    SideEffect: _build_side_effect,
+    GlossaryTerm: _build_glossary_term,
+    Topic: _build_topic,
 }
 
 
 def build_snapshot(item: models.Model) -> PageSnapshot:
     """What readers would see of `item` if its working rows were published now."""
     snapshot = BUILDERS[type(item)](item)
-    snapshot.as_of_revision = latest_revision_id()
+    snapshot.as_of_revision = _latest_revision_id()
     return snapshot
 
 
@@ -324,7 +328,7 @@ def pages_showing(row: models.Model) -> list[models.Model]:
     return list(dict.fromkeys(page for queryset in pages for page in queryset.distinct()))
 
 
-def address_holder(snapshot: PageSnapshot) -> PublishedPage | None:
+def _address_holder(snapshot: PageSnapshot) -> PublishedPage | None:
     """Another published page at the address this one would take, if there is one."""
     return (
         PublishedPage.objects.filter(kind=snapshot.kind, slug=snapshot.slug)
@@ -333,7 +337,7 @@ def address_holder(snapshot: PageSnapshot) -> PublishedPage | None:
     )
 
 
-def check_sources_exist(snapshot: PageSnapshot) -> None:
+def _check_sources_exist(snapshot: PageSnapshot) -> None:
     ids = set(snapshot.reference_ids)
     missing = ids - set(Reference.objects.filter(pk__in=ids).values_list("pk", flat=True))
     if missing:
@@ -343,14 +347,14 @@ def check_sources_exist(snapshot: PageSnapshot) -> None:
         )
 
 
-def check_can_publish(snapshot: PageSnapshot) -> None:
+def _check_can_publish(snapshot: PageSnapshot) -> None:
     """Raise the reason `snapshot` cannot be what readers see, if there is one."""
     check_address_is_free(snapshot)
-    check_sources_exist(snapshot)
+    _check_sources_exist(snapshot)
 
 
 def check_address_is_free(snapshot: PageSnapshot) -> None:
-    message = address_clash(snapshot, address_holder(snapshot))
+    message = address_clash(snapshot, _address_holder(snapshot))
     if message:
         raise PublishingError(message)
 
@@ -379,7 +383,7 @@ def publish(
         raise PublishingError(
             f"“{snapshot.title}” has no review record: record its review before publishing."
         )
-    check_can_publish(snapshot)
+    _check_can_publish(snapshot)
     page = PublishedPage.objects.select_for_update().filter(
         kind=snapshot.kind, object_id=snapshot.object_id
     )
@@ -400,18 +404,18 @@ def publish(
     )
     if unchanged:
         return page
-    fill_page(page, snapshot, review=review, revision=revision, change_summary=change_summary)
+    _fill_page(page, snapshot, review=review, revision=revision, change_summary=change_summary)
     page.approved_by = approved_by or review.approved_by
     page.published_at = timezone.now()
     page.first_published_at = page.first_published_at or page.published_at
     page.save()
     page.facets.all().delete()
-    PublishedFacet.objects.bulk_create(facets_of(page, snapshot))
+    PublishedFacet.objects.bulk_create(_facets_of(page, snapshot))
     page.citations.all().delete()
     PublishedCitation.objects.bulk_create(
         PublishedCitation(page=page, reference_id=pk) for pk in snapshot.reference_ids
     )
-    PublishedChange.objects.create(**change_of(page))
+    PublishedChange.objects.create(**_change_of(page))
     # The page is back: neither its address nor an old one of its says it was withdrawn.
     WithdrawnPage.objects.filter(kind=page.kind).filter(
         Q(slug=page.slug) | Q(object_id=page.object_id)
@@ -419,7 +423,7 @@ def publish(
     return page
 
 
-def fill_page(page: PublishedPage, snapshot: PageSnapshot, *, review, revision, change_summary):
+def _fill_page(page: PublishedPage, snapshot: PageSnapshot, *, review, revision, change_summary):
     page.slug = snapshot.slug
     page.title = snapshot.title
     page.sort_name = snapshot.title.casefold()
@@ -430,14 +434,14 @@ def fill_page(page: PublishedPage, snapshot: PageSnapshot, *, review, revision, 
     page.change_summary = change_summary
 
 
-def facets_of(page: PublishedPage, snapshot: PageSnapshot) -> list[PublishedFacet]:
+def _facets_of(page: PublishedPage, snapshot: PageSnapshot) -> list[PublishedFacet]:
     return [
         PublishedFacet(page=page, name=str(name), value=value, label=label)
         for name, value, label in sorted(snapshot.facets)
     ]
 
 
-def change_of(page: PublishedPage) -> dict:
+def _change_of(page: PublishedPage) -> dict:
     return {
         "kind": page.kind,
         "object_id": page.object_id,
@@ -459,7 +463,7 @@ def publish_in_bulk(snapshots: list[PageSnapshot], *, reviews: dict, revisions: 
             published_at=now,
             first_published_at=now,
         )
-        fill_page(
+        _fill_page(
             page,
             snapshot,
             review=reviews[snapshot.object_id],
@@ -472,11 +476,11 @@ def publish_in_bulk(snapshots: list[PageSnapshot], *, reviews: dict, revisions: 
         [
             facet
             for page, snapshot in zip(pages, snapshots, strict=True)
-            for facet in facets_of(page, snapshot)
+            for facet in _facets_of(page, snapshot)
         ],
         batch_size=2000,
     )
-    PublishedChange.objects.bulk_create([PublishedChange(**change_of(p)) for p in pages])
+    PublishedChange.objects.bulk_create([PublishedChange(**_change_of(p)) for p in pages])
     return pages
 
 

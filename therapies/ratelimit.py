@@ -17,7 +17,7 @@ def client_address(request) -> str:
     return request.META.get("REMOTE_ADDR", "")
 
 
-def client_key(request) -> str:
+def _client_key(request) -> str:
     # The address is hashed with the secret key: the limit needs no personal data kept.
     address = client_address(request)
     return hashlib.sha256(f"{settings.SECRET_KEY}:{address}".encode()).hexdigest()[:32]
@@ -25,7 +25,7 @@ def client_key(request) -> str:
 
 def allow(request, *, action: str, limit: int, window_seconds: int) -> bool:
     """Count one more `action` by this client; False once it passes `limit` in the window."""
-    key = f"ratelimit:{action}:{client_key(request)}"
+    key = f"ratelimit:{action}:{_client_key(request)}"
     if cache.add(key, 1, timeout=window_seconds):
         return True
     try:

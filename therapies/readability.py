@@ -91,12 +91,12 @@ def paragraphs_of(item) -> list[str]:
             found += [as_sentence(section["heading"]), *split(section["body"])]
             for therapy_id in section["therapies"]:
                 if therapy_id in therapies:
-                    found += therapy_paragraphs(therapies[therapy_id])
+                    found += _therapy_paragraphs(therapies[therapy_id])
         return [p for p in found if p]
-    return therapy_paragraphs(item)
+    return _therapy_paragraphs(item)
 
 
-def therapy_paragraphs(therapy: Therapy) -> list[str]:
+def _therapy_paragraphs(therapy: Therapy) -> list[str]:
     document = build_snapshot(therapy).document
     found = [as_sentence(document["generic_name"].capitalize())]
     for key in ["summary", "how_it_works", "when_used", "how_taken"]:
@@ -111,20 +111,20 @@ def split(text: str) -> list[str]:
     return [" ".join(p.split()) for p in re.split(r"\n\s*\n", rich_text.plain(text)) if p.strip()]
 
 
-def sentences_of(paragraph: str) -> list[str]:
+def _sentences_of(paragraph: str) -> list[str]:
     # A sentence ends at . ! or ? followed by a capital, a digit, an opening quote or bracket.
     starts = "A-Z0-9\u2018\u201c("
     return [s for s in re.split(rf"(?<=[.!?])\s+(?=[{starts}])", paragraph) if s.strip()]
 
 
-def explained_forms() -> set[str]:
+def _explained_forms() -> set[str]:
     forms = set()
     for term in GlossaryTerm.objects.only("term", "also_matches"):
         forms.update(word.casefold() for form in term.forms for word in re.findall(r"[\w-]+", form))
     return forms
 
 
-def drug_names() -> set[str]:
+def _drug_names() -> set[str]:
     names = set(Therapy.objects.values_list("generic_name", flat=True))
     names |= set(BrandName.objects.values_list("name", flat=True))
     return {word.casefold() for name in names for word in re.findall(r"[\w-]+", name)}
@@ -148,7 +148,7 @@ def medical_words(text: str, known: set[str]) -> list[str]:
 def report(item) -> Report:
     paragraphs = paragraphs_of(item)
     text = "\n".join(paragraphs)
-    all_sentences = [s for p in paragraphs for s in sentences_of(p)]
+    all_sentences = [s for p in paragraphs for s in _sentences_of(p)]
     words = sum(len(s.split()) for s in all_sentences)
     return Report(
         smog=round(textstat.smog_index(text), 1),
@@ -158,8 +158,8 @@ def report(item) -> Report:
         words=words,
         average_sentence_length=round(words / len(all_sentences), 1) if all_sentences else 0,
         long_sentences=[s for s in all_sentences if len(s.split()) > MAX_SENTENCE_WORDS],
-        long_paragraphs=[p for p in paragraphs if len(sentences_of(p)) > MAX_PARAGRAPH_SENTENCES],
-        unexplained_words=medical_words(text, explained_forms() | drug_names()),
+        long_paragraphs=[p for p in paragraphs if len(_sentences_of(p)) > MAX_PARAGRAPH_SENTENCES],
+        unexplained_words=medical_words(text, _explained_forms() | _drug_names()),
     )
 
 

@@ -47,7 +47,7 @@ HELP = (
 )
 
 
-def without_protocol_relative_links(tag: str, attribute: str, value: str) -> str | None:
+def _without_protocol_relative_links(tag: str, attribute: str, value: str) -> str | None:
     """nh3 lets relative addresses through, which is what links within the site need; but
     "//host" and "/\\host" are relative only in name: browsers take them to another site."""
     if attribute == "href" and value.lstrip().startswith(("//", "/\\", "\\")):
@@ -56,13 +56,13 @@ def without_protocol_relative_links(tag: str, attribute: str, value: str) -> str
 
 
 @lru_cache(maxsize=4096)
-def sanitised_html(text: str) -> str:
+def _sanitised_html(text: str) -> str:
     return nh3.clean(
         MARKDOWN.render(text.strip()),
         tags=TAGS,
         clean_content_tags=REMOVED_WITH_CONTENT,
         attributes=ATTRIBUTES,
-        attribute_filter=without_protocol_relative_links,
+        attribute_filter=_without_protocol_relative_links,
         url_schemes=URL_SCHEMES,
         link_rel="noopener noreferrer nofollow",
     ).strip()
@@ -72,7 +72,7 @@ def render(text: str | None) -> SafeString:
     """`text` as safe HTML paragraphs; empty when there is nothing to show."""
     if not text or not text.strip():
         return mark_safe("")
-    return mark_safe(sanitised_html(text))  # nh3's output: only the allow-list survives
+    return mark_safe(_sanitised_html(text))  # nh3's output: only the allow-list survives
 
 
 def plain(text: str | None) -> str:
@@ -80,6 +80,6 @@ def plain(text: str | None) -> str:
     if not text or not text.strip():
         return ""
     # Blocks and line breaks end in a new line, so that words of two blocks never run together.
-    ended = BLOCK_ENDS.sub("\n", sanitised_html(text))
+    ended = BLOCK_ENDS.sub("\n", _sanitised_html(text))
     words = html.unescape(nh3.clean(ended, tags=set()))
     return re.sub(r"\n\s*\n", "\n\n", words).strip()

@@ -152,19 +152,19 @@ class SignOffAdmin(ReadOnlyAdmin):
     list_select_related = ["review_request", "reviewer"]
 
 
-def comparison_with_published(request: ReviewRequest):
+def _comparison_with_published(request: ReviewRequest):
     item = request.item
     if item is None:
         return None
-    return compare(type(item), item.pk, published_revision(item), request.revision)
+    return compare(type(item), item.pk, _published_revision(item), request.revision)
 
 
-def published_revision(item):
+def _published_revision(item):
     page = services.published_page_of(item)
     return page.revision if page else None
 
 
-def references_to_check(review_request: ReviewRequest) -> list[dict]:
+def _references_to_check(review_request: ReviewRequest) -> list[dict]:
     checks = {
         c.reference_id: c for c in review_request.reference_checks.select_related("checked_by")
     }
@@ -174,7 +174,7 @@ def references_to_check(review_request: ReviewRequest) -> list[dict]:
     ]
 
 
-def later_revisions(review_request: ReviewRequest) -> list[tuple[int, str]]:
+def _later_revisions(review_request: ReviewRequest) -> list[tuple[int, str]]:
     """The page's revisions an accepted comment can point to: this one and later ones."""
     item = review_request.item
     if item is None:
@@ -187,7 +187,7 @@ def later_revisions(review_request: ReviewRequest) -> list[tuple[int, str]]:
     ]
 
 
-def form_problem(form, missing: str) -> WorkflowError:
+def _form_problem(form, missing: str) -> WorkflowError:
     """Why a review-page form was refused, in one message: `missing` when something required
     was left out, and each other error (a note too long…) with the field it is about."""
     problems = []
@@ -306,7 +306,7 @@ class ReviewRequestAdmin(ReadOnlyAdmin):
             "item": item,
             "number": revision_numbers(item).get(review_request.revision_id) if item else None,
             "is_stale": latest is not None and latest.pk != review_request.revision_id,
-            "comparison": comparison_with_published(review_request),
+            "comparison": _comparison_with_published(review_request),
             "reader_changes": compare_snapshots(
                 published_document(item) if item else None, review_request.snapshot
             ),
@@ -317,14 +317,14 @@ class ReviewRequestAdmin(ReadOnlyAdmin):
             ).first()
             if review_request.is_open
             else None,
-            "references": references_to_check(review_request),
+            "references": _references_to_check(review_request),
             "comments": review_request.comments.select_related(
                 "author", "resolved_by", "resolution_revision"
             ),
             "can_check": roles.is_editor(request.user) or roles.is_reviewer(request.user),
             "can_comment": roles.is_reviewer(request.user) and review_request.is_open,
             "can_answer": roles.is_editor(request.user),
-            "revision_choices": later_revisions(review_request),
+            "revision_choices": _later_revisions(review_request),
             "check_form": ReferenceCheckForm(),
             "comment_form": CommentForm(),
             "form": form,
@@ -343,7 +343,7 @@ class ReviewRequestAdmin(ReadOnlyAdmin):
 
         def check():
             if not form.is_valid():
-                raise form_problem(form, "Choose whether the source was checked or replaced.")
+                raise _form_problem(form, "Choose whether the source was checked or replaced.")
             reference = get_object_or_404(Reference, pk=form.cleaned_data["reference"])
             services.check_reference(
                 review_request=review_request,
@@ -364,7 +364,7 @@ class ReviewRequestAdmin(ReadOnlyAdmin):
 
         def comment():
             if not form.is_valid():
-                raise form_problem(form, "Write the comment first.")
+                raise _form_problem(form, "Write the comment first.")
             services.add_comment(
                 review_request=review_request,
                 user=request.user,
@@ -380,11 +380,11 @@ class ReviewRequestAdmin(ReadOnlyAdmin):
             raise PermissionDenied
         review_request = get_object_or_404(ReviewRequest, pk=pk)
         comment = get_object_or_404(review_request.comments, pk=comment_pk)
-        form = ResolveCommentForm(request.POST or None, revisions=later_revisions(review_request))
+        form = ResolveCommentForm(request.POST or None, revisions=_later_revisions(review_request))
 
         def answer():
             if not form.is_valid():
-                raise form_problem(
+                raise _form_problem(
                     form, "Choose accepted (with the revision) or not accepted (why)."
                 )
             revision_id = form.cleaned_data["revision"]
