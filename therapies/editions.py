@@ -20,8 +20,8 @@ from therapies.models import SiteEdition
 SHOWN_TO_READERS = [
     "therapies.PublishedPage",
     "therapies.WithdrawnPage",
+    "therapies.PublishedChange",
     "reviews.PageReview",
-    "reviews.Publication",
 ]
 
 

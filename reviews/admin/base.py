@@ -19,7 +19,7 @@ from django.utils.text import capfirst
 from reversion.admin import VersionAdmin
 from reversion.models import Revision, Version
 
-from reviews import changes, services
+from reviews import changes, roles, services
 from reviews.compare import compare, compare_snapshots
 from reviews.forms import (
     CheckedAutocompleteSelect,
@@ -119,7 +119,13 @@ class ReviewedContentAdmin(RichTextHelp, CheckedIds, VersionAdmin):
                 user=request.user,
                 summary=form.cleaned_data["change_summary"],
                 counted=page is obj,
+                measure=False,  # in save_related, once the inline rows are saved too
             )
+        form.changed_pages = list(pages.values())
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        readability.measure_pages(form.changed_pages)
 
     # The editor's own summary is the revision's comment, not the admin's generated one.
     def log_addition(self, request, obj, message):
@@ -223,7 +229,7 @@ class ReviewedContentAdmin(RichTextHelp, CheckedIds, VersionAdmin):
             if isinstance(obj, Therapy | Topic):
                 context["readability"] = readability.report(obj)
                 context["smog_limit"] = settings.READABILITY_SMOG_LIMIT
-            context["can_submit"] = request.user.has_perm("reviews.submit_for_review")
+            context["can_submit"] = roles.is_editor(request.user)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def history_view(self, request, object_id, extra_context=None):
@@ -298,7 +304,7 @@ class ReviewedContentAdmin(RichTextHelp, CheckedIds, VersionAdmin):
 
     def submit_view(self, request, object_id):
         obj = self.page_or_404(request, object_id)
-        if not request.user.has_perm("reviews.submit_for_review"):
+        if not roles.is_editor(request.user):
             raise PermissionDenied
         form = SubmitForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
@@ -334,7 +340,7 @@ class ReviewedContentAdmin(RichTextHelp, CheckedIds, VersionAdmin):
     def confirm_review_view(self, request, object_id):
         """The page's review found nothing to change: reviewers confirm the published page."""
         obj = self.page_or_404(request, object_id)
-        if not request.user.has_perm("reviews.submit_for_review"):
+        if not roles.is_editor(request.user):
             raise PermissionDenied
         form = ConfirmReviewForm(request.POST or None)
         if request.method == "POST" and form.is_valid():

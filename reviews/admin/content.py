@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
-from reviews import services
+from reviews import roles, services
 from reviews.admin.base import CheckedIds, ReviewedContentAdmin, RichTextHelp
 from reviews.forms import ContentForm, WithdrawForm
 from reviews.models import PageReview, WorkflowError
@@ -263,7 +263,7 @@ class PublishedPageAdmin(admin.ModelAdmin):
         ]
 
     def withdraw_view(self, request, pk):
-        if not request.user.has_perm("reviews.withdraw_page"):
+        if not request.user.has_perm(roles.WITHDRAW_PAGE):
             raise PermissionDenied
         page = get_object_or_404(PublishedPage, pk=pk)
         form = WithdrawForm(request.POST or None)

@@ -10,7 +10,7 @@ from reviews.models import AuditEvent, ReviewRequest, WorkflowError
 from reviews.versions import versions_of
 from tests.admin_forms import form_data, form_errors, open_form, post_form, save
 from tests.reviews.test_workflow import CHANGE, approve_all, edit_summary, reader_sees, submit
-from therapies.models import BrandName, Indication, PublishedPage, ReadingLevel, Therapy
+from therapies.models import BrandName, Indication, PublishedPage, ReadingLevel, Therapy, Topic
 
 HISTORY = "/admin/therapies/therapy/{}/history/"
 
@@ -173,6 +173,14 @@ def test_a_restore_measures_the_reading_grade_of_what_it_brings_back(imatinib, a
     assert reading_grade(imatinib) > seed_grade
     as_user("editor").post(f"/admin/therapies/therapy/{imatinib.pk}/restore/{seed_revision}/")
     assert reading_grade(imatinib) == seed_grade
+
+
+def test_a_change_to_a_section_on_the_topic_form_measures_the_new_text(seed, as_user):
+    topic = Topic.objects.get()
+    before = ReadingLevel.objects.get(kind="topic", object_id=topic.pk).smog
+    url = f"/admin/therapies/topic/{topic.pk}/change/"
+    save(as_user("editor"), url, note="Longer words", **{"sections-0-body": LONG_SUMMARY})
+    assert ReadingLevel.objects.get(kind="topic", object_id=topic.pk).smog > before
 
 
 def test_a_deleted_page_leaves_the_hard_to_read_list_and_a_recovery_returns_it(seed, as_user):
