@@ -3,6 +3,9 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 PORT ?= 8000
+# The address e-mailed links point to: the port served here, unless SITE_URL says otherwise
+# (in production, the public https address).
+SITE_URL ?= http://127.0.0.1:$(PORT)
 # Test processes (pytest-xdist): one per core; an idle one takes tests queued for another.
 TEST_WORKERS ?= auto
 VENV := .venv
@@ -39,12 +42,12 @@ run: $(VENV)/.runtime-installed ## Set up, load the seed content and demo accoun
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --no-input
 	DJANGO_DEBUG=1 $(PY) manage.py load_seed_content
 	DJANGO_DEBUG=1 $(PY) manage.py create_demo_accounts
-	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	DJANGO_DEBUG=1 SITE_URL=$(SITE_URL) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 serve: $(VENV)/.runtime-installed ## Serve as in production: gunicorn (gunicorn.conf.py), static files collected
 	$(PY) manage.py collectstatic --no-input -v0
 	$(PY) manage.py migrate --no-input
-	$(BIN)/gunicorn -c gunicorn.conf.py
+	SITE_URL=$(SITE_URL) $(BIN)/gunicorn -c gunicorn.conf.py
 
 test: $(VENV)/.dev-installed node_modules/.installed ## Lint, check the layers, run the whole suite (on every core; TEST_WORKERS=1 for one)
 	$(BIN)/ruff check .

@@ -75,8 +75,9 @@ def record_change(
     restored_from: Revision | None = None,
     counted: bool = False,
     measure: bool = True,
-) -> None:
+) -> list[ReviewRequest]:
     """Called inside the revision of a change to `page` (a page, or a row pages share).
+    Returns the reviews of the page that the change ended.
 
     `counted`: the caller has already moved the edit counter on (the admin does, under the
     lock its conflict check took). `restored_from`: the earlier revision a restore or a recovery
@@ -98,9 +99,10 @@ def record_change(
             comment=summary,
             restored_from=restored_from,
         )
-    supersede_open_requests(page)
+    ended = supersede_open_requests(page)
     if measure:
         readability.measure_pages([page])
+    return ended
 
 
 def record_deletion(item: models.Model, *, user) -> None:

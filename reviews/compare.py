@@ -11,6 +11,7 @@ from django.utils.safestring import SafeString, mark_safe
 from reversion.models import Revision, Version
 
 from reviews.versions import owned_versions
+from therapies.models import tidy_text
 
 # Bookkeeping columns a reader of the comparison does not need.
 HIDDEN_FIELDS = {"id", "edit_version"}
@@ -66,11 +67,32 @@ class Describer:
     def __init__(self):
         self.names: dict[tuple[type, object], str] = {}
 
+    def look_up(self, versions: list[Version]) -> None:
+        """Read the names of the rows these versions point to at once, a query per model:
+        a comparison costs the same however many rows the page has."""
+        wanted: dict[type[models.Model], set] = {}
+        for version in versions:
+            meta = version._model._meta
+            by_attname = {f.attname: f for f in [*meta.concrete_fields, *meta.many_to_many]}
+            for attname, value in version.field_dict.items():
+                model_field = by_attname.get(attname)
+                if model_field is None or not model_field.is_relation or value in (None, ""):
+                    continue
+                pks = value if model_field.many_to_many else [value]
+                wanted.setdefault(model_field.related_model, set()).update(pks)
+        for model, pks in wanted.items():
+            found = model._default_manager.in_bulk(pks)
+            for pk in pks:
+                self.names[(model, pk)] = self._name(model, pk, found.get(pk))
+
+    @staticmethod
+    def _name(model, pk, obj) -> str:
+        return str(obj) if obj else f"(deleted {model._meta.verbose_name} {pk})"
+
     def name_of(self, model: type[models.Model], pk) -> str:
         key = (model, pk)
         if key not in self.names:
-            obj = model._default_manager.filter(pk=pk).first()
-            self.names[key] = str(obj) if obj else f"(deleted {model._meta.verbose_name} {pk})"
+            self.names[key] = self._name(model, pk, model._default_manager.filter(pk=pk).first())
         return self.names[key]
 
     def describe(self, model_field: models.Field, value) -> str:
@@ -85,7 +107,8 @@ class Describer:
             return str(dict(model_field.flatchoices).get(value, value))
         if isinstance(value, bool):
             return "yes" if value else "no"
-        return str(value)
+        # Revisions saved before text was tidied on save may hold "\r\n": not a change.
+        return tidy_text(str(value))
 
     def values(self, version: Version, skip: set[str]) -> dict[str, tuple[str, str]]:
         """attname → (label, text) for every field worth showing."""
@@ -133,6 +156,7 @@ def compare(
     describer = Describer()
     before = _versions_by_key(older, item_model, object_id)
     after = _versions_by_key(newer, item_model, object_id)
+    describer.look_up([*before.values(), *after.values()])
     page_key = (ContentType.objects.get_for_model(item_model).pk, str(object_id))
     fields = []
     if page_key in after or page_key in before:
@@ -173,7 +197,7 @@ def flatten(value, path: str = ""):
         for number, inner in enumerate(value, start=1):
             yield from flatten(inner, f"{path} {number}")
     else:
-        yield path, "" if value is None else str(value)
+        yield path, "" if value is None else tidy_text(str(value))
 
 
 def compare_snapshots(older: dict | None, newer: dict) -> list[FieldChange]:

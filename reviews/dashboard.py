@@ -1,5 +1,7 @@
 """The editors' dashboard: what is overdue, due, waiting for me, and incomplete, at a glance.
 
+What waits for the person themselves comes first (their sign-offs, then the comments they must
+answer), before the state of the whole site; each sees only the lists their roles can act on.
 Every list is one query (or one per kind of page), whatever the amount of content.
 """
 
@@ -7,12 +9,14 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, Exists, Max, OuterRef, Q
+from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import Truncator
 from reversion.models import Revision, Version
 
-from reviews import signing
-from reviews.models import EditorialRole, PageReview, ReminderRun, ReviewRequest
+from reviews import roles, signing
+from reviews.models import EditorialRole, PageReview, ReminderRun, ReviewComment, ReviewRequest
 from therapies.models import (
     PAGE_MODELS,
     Feedback,
@@ -113,6 +117,43 @@ def _changes_requested_of(user) -> list[Entry]:
     ]
 
 
+def _comments_waiting_for(user) -> list[Entry]:
+    """Reviewers' comments that wait for `user`'s answer: on the pages they are the responsible
+    editor of and, on pages with no (active) responsible editor, on the changes they sent."""
+    responsible = PageReview.objects.filter(
+        content_type=OuterRef("review_request__content_type"),
+        object_id=OuterRef("review_request__object_id"),
+        responsible_editor__is_active=True,
+    ).values("responsible_editor")[:1]
+    comments = (
+        ReviewComment.objects.filter(status=ReviewComment.Status.OPEN)
+        .annotate(responsible=Subquery(responsible))
+        .filter(
+            Q(responsible=user.pk) | Q(responsible__isnull=True, review_request__submitted_by=user)
+        )
+        .select_related("review_request", "author__reviewer")
+        .order_by("created_at", "pk")
+    )
+    entries = []
+    for comment in comments:
+        # A comment given with a decision has its role; one given on its own, the profile's.
+        profile = getattr(comment.author, "reviewer", None)
+        role = comment.role or (profile.editorial_role if profile else "")
+        role = f" ({EditorialRole(role).label})" if role else ""
+        about = f" about {comment.field}" if comment.field else ""
+        text = Truncator(" ".join(comment.text.split())).words(20)
+        url = reverse("admin:reviews_reviewrequest_review", args=[comment.review_request_id])
+        entries.append(
+            Entry(
+                comment.review_request.object_repr,
+                f"{url}#comment-{comment.pk}",
+                f"{roles.name_of(comment.author)}{role} asked{about} on "
+                f"{timezone.localtime(comment.created_at):%d %b %Y}: “{text}”",
+            )
+        )
+    return entries
+
+
 def _incomplete_content() -> list[Entry]:
     entries = [
         Entry(str(t), change_url(Therapy, t.pk), "no side effects listed")
@@ -158,20 +199,33 @@ def _reader_feedback(today: datetime.date) -> dict:
     }
 
 
-def dashboard(user, today: datetime.date) -> dict:
-    overdue, soon = _reviews_due(today)
+def _reminders(user, today: datetime.date) -> dict | None:
+    """Whether the reminder job is running, for those who can set it up: it runs on the server
+    (README, "Reminders"), which only an administrator reaches, so nobody else is told."""
+    if not user.is_superuser:
+        return None
     last_run = ReminderRun.objects.first()
     return {
+        "last_run": last_run,
+        "stale": last_run is None or (today - last_run.ran_at.date()).days > 2,
+    }
+
+
+def dashboard(user, today: datetime.date) -> dict:
+    """The lists for `user`; a list their roles cannot act on is None (and not shown)."""
+    overdue, soon = _reviews_due(today)
+    editor = roles.is_editor(user)
+    return {
         "today": today,
+        "awaiting_me": _awaiting_sign_off(user) if roles.is_reviewer(user) else None,
+        "comments_waiting": _comments_waiting_for(user) if editor else None,
+        "changes_requested": _changes_requested_of(user) if editor else None,
+        "my_drafts": my_drafts(user) if editor else None,
         "overdue": overdue,
         "due_soon": soon,
-        "awaiting_me": _awaiting_sign_off(user),
-        "my_drafts": my_drafts(user),
-        "changes_requested": _changes_requested_of(user),
         "incomplete": _incomplete_content(),
         "feedback": _reader_feedback(today),
         "hard_to_read": hard_to_read(),
         "smog_limit": settings.READABILITY_SMOG_LIMIT,
-        "last_reminder_run": last_run,
-        "reminders_stale": last_run is None or (today - last_run.ran_at.date()).days > 2,
+        "reminders": _reminders(user, today),
     }

@@ -137,6 +137,17 @@ class SubmitForm(forms.Form):
         help_text="Approving it then moves the review dates, once every source is checked.",
     )
 
+    def __init__(self, *args, saved_summary: str = "", **kwargs):
+        """`saved_summary`: what the editors said when they saved the change, to start from."""
+        super().__init__(*args, **kwargs)
+        if saved_summary:
+            field = self.fields["summary"]
+            field.initial = saved_summary
+            field.help_text = (
+                f"{field.help_text} It starts with the change summaries saved since the page was "
+                "last published or sent for review: edit it as you need."
+            )
+
 
 class ConfirmReviewForm(forms.Form):
     summary = forms.CharField(
@@ -148,17 +159,24 @@ class ConfirmReviewForm(forms.Form):
 
 class SignOffForm(forms.Form):
     role = forms.ChoiceField(label="Signing as")
-    decision = forms.ChoiceField(choices=SignOff.Decision.choices, widget=forms.RadioSelect)
+    # Posted by the button pressed: "Approve" or "Request changes".
+    decision = forms.ChoiceField(choices=SignOff.Decision.choices)
     comment = forms.CharField(
+        label="Your remarks",
         required=False,
         max_length=NOTE_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
-        help_text="Required when you request changes: say what needs to change.",
+        help_text="With an approval: optional, kept with your sign-off. To request changes: say "
+        "what needs to change; the editor answers it.",
     )
 
     def __init__(self, *args, roles: list[str], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["role"].choices = [(role, EditorialRole(role).label) for role in roles]
+        if len(roles) == 1:
+            # Nothing to choose: the page says which role the reviewer signs in.
+            self.fields["role"].widget = forms.HiddenInput()
+            self.fields["role"].initial = roles[0]
 
 
 class WithdrawForm(forms.Form):

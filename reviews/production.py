@@ -4,6 +4,7 @@ page readers saw was made, checked and approved."""
 from reviews.authorship import authors_of_publication
 from reviews.compare import flatten
 from reviews.models import AuditEvent, PageReview, Publication, ReferenceCheck, ReviewRequest
+from reviews.versions import revision_number
 from therapies.models import KIND_OF_MODEL, Feedback, Therapy
 
 
@@ -27,6 +28,8 @@ def _readable_document(snapshot: dict) -> list[tuple[str, str]]:
 
 
 def production_record(publication: Publication) -> dict:
+    """Everything the record shows. Revisions are named by their number in the page's own
+    history (as its history page shows them), each worked out in the query that reads it."""
     content_type = publication.content_type
     item = content_type.model_class()._default_manager.filter(pk=publication.object_id).first()
     previous = (
@@ -58,11 +61,19 @@ def production_record(publication: Publication) -> dict:
         "document": _readable_document(publication.snapshot),
         "authors": authors_of_publication(publication),
         "revision": publication.revision,
+        "revision_number": Publication.objects.filter(pk=publication.pk)
+        .annotate(number=revision_number())
+        .values_list("number", flat=True)
+        .first(),
         "requests": [
             {
                 "request": request,
                 "sign_offs": request.sign_offs.select_related("reviewer", "signer"),
-                "comments": request.comments.select_related("author", "resolved_by"),
+                "comments": request.comments.select_related("author", "resolved_by").annotate(
+                    resolution_number=revision_number(
+                        page="review_request", revision="resolution_revision"
+                    )
+                ),
                 "checks": request.reference_checks.select_related("reference", "checked_by"),
                 "cited": request.cited_references.all(),
             }
@@ -85,6 +96,7 @@ def production_record(publication: Publication) -> dict:
             content_type=content_type, object_id=publication.object_id
         )
         .select_related("actor")
+        .annotate(revision_number=revision_number())
         .order_by("at"),
         "previous": previous,
         "previous_feedback": (

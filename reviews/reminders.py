@@ -10,9 +10,11 @@ from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Exists, OuterRef
+from django.urls import reverse
 
 from reviews import roles
 from reviews.models import PageReview, Publication, ReminderRun, ReminderSent
+from reviews.notifications import site_link
 from therapies.models import PublishedPage
 
 Threshold = ReminderSent.Threshold
@@ -100,7 +102,7 @@ def send_review_reminders(*, today: datetime.date) -> list[Reminder]:
                     f"Review {label}: {page}",
                     f"The review of “{page}” is {label}: next review due "
                     f"{review.next_review_due:%d %B %Y}.\n\n"
-                    f"Open the dashboard: {settings.SITE_URL}/admin/\n",
+                    f"Open the dashboard: {site_link(reverse('admin:index'))}\n",
                     settings.DEFAULT_FROM_EMAIL,
                     recipients,
                 )

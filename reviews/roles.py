@@ -33,6 +33,13 @@ def is_reviewer(user) -> bool:
     return bool(roles_of(user))
 
 
+def name_of(user) -> str:
+    """A person as colleagues know them: their reviewer name, else their full name, else their
+    username. Fetch lists with `select_related("…reviewer")` so this asks nothing more."""
+    reviewer = getattr(user, "reviewer", None)  # None when they have no reviewer profile
+    return (reviewer.name if reviewer else "") or user.get_full_name() or user.get_username()
+
+
 CONTENT_MODELS = [
     "therapy",
     "brandname",

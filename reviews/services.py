@@ -208,7 +208,9 @@ def sign_off(*, review_request: ReviewRequest, reviewer, role: str, decision: st
         decision=decision,
         comment=comment,
     )
-    if comment:
+    if decision == Decision.CHANGES_REQUESTED:
+        # What must change waits for the editor's answer; a remark given with an approval is
+        # part of the sign-off, and asks nothing.
         ReviewComment.objects.create(
             review_request=request, author=reviewer, role=role, text=comment
         )

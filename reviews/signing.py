@@ -37,6 +37,20 @@ def required_sign_offs() -> list[str]:
     return list(settings.REQUIRED_SIGN_OFFS)
 
 
+def in_words(roles: list[str]) -> str:
+    """Roles as a message names them: "the clinical reviewer and the lay reviewer"."""
+    names = [f"the {EditorialRole(role).label}" for role in roles]
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def waiting_for(request: ReviewRequest) -> str:
+    """Whose sign-off an open change waits for, in the words of a message: "the lay reviewer
+    and the senior medical editor"."""
+    approved = {s.role for s in request.sign_offs.all() if s.decision == SignOff.Decision.APPROVED}
+    waiting = [role for role in required_sign_offs() if role not in approved]
+    return in_words([*waiting, EditorialRole.SENIOR_MEDICAL_EDITOR])
+
+
 @dataclass
 class Situation:
     """What the rule needs to know beyond the changes themselves, read in a few queries for a

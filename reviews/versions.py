@@ -5,7 +5,9 @@ import json
 from itertools import chain
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.db import DEFAULT_DB_ALIAS, models
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Cast
 from reversion.models import Revision, Version, _safe_revert
 from reversion.revisions import _follow_relations_recursive
 
@@ -32,6 +34,26 @@ def revision_numbers(item: models.Model) -> dict[int, int]:
             versions_of(item).values_list("revision_id", flat=True), start=1
         )
     }
+
+
+def revision_number(*, page: str = "", revision: str = "revision") -> Subquery:
+    """For annotating rows that name a page (its `content_type` and `object_id`, on the row or
+    on the row it points to through `page`) and one of its revisions: that revision's number in
+    the page's history, as `revision_numbers` gives it, read in the rows' own query."""
+    prefix = f"{page}__" if page else ""
+    up_to = (
+        Version.objects.filter(
+            db=DEFAULT_DB_ALIAS,
+            content_type=OuterRef(f"{prefix}content_type"),
+            object_id=Cast(OuterRef(f"{prefix}object_id"), models.CharField()),
+            revision_id__lte=OuterRef(revision),
+        )
+        .order_by()
+        .values("content_type")
+        .annotate(number=Count("pk"))
+        .values("number")
+    )
+    return Subquery(up_to, output_field=models.IntegerField())
 
 
 def content_hash(revision: Revision, publication: dict | None = None) -> str:

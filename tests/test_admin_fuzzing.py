@@ -560,9 +560,14 @@ FOUND = {
         },
     ),
     "a therapy presented by an id that is not a number": (
-        TopicSection,
+        Topic,
         {},
-        {"presented": [{"presented-__new__-therapy": "abc", "presented-__new__-position": "0"}]},
+        {"sections": [{"sections-__new__-presented": ["abc"]}]},
+    ),
+    "a therapy presented on a section's own page by an id that is not a number": (
+        TopicSection,
+        {"presented": ["abc"]},
+        {},
     ),
     # ModelMultipleChoiceField queried the id: OverflowError: Python int too large to convert
     # to SQLite INTEGER.

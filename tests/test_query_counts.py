@@ -9,6 +9,7 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
 from reviews.models import PageReview
+from reviews.versions import versions_of
 from therapies.models import PublishedFacet, PublishedPage, SideEffect, Therapy, TherapySideEffect
 from therapies.publishing import build_snapshot
 
@@ -101,15 +102,22 @@ def test_public_pages_take_constant_queries(seed, client):
 def admin_urls(seed):
     sunitinib = Therapy.objects.get(slug="sunitinib")
     base = f"/admin/therapies/therapy/{sunitinib.pk}"
-    from reviews.versions import versions_of
-
     revision = versions_of(sunitinib).last().revision_id
     return [
         "/admin/",
         "/admin/therapies/therapy/",
         "/admin/therapies/therapy/?q=tinib",
+        # Each page's status, and the filter by it, are worked out in the list's own query.
+        "/admin/therapies/therapy/?status=draft_changes",
+        "/admin/therapies/therapy/?status=overdue",
+        "/admin/therapies/glossaryterm/?status=draft",
+        "/admin/therapies/topic/",
+        # How many pages show each row, likewise.
+        "/admin/therapies/drugclass/",
+        "/admin/therapies/reference/",
         f"{base}/change/",
         f"{base}/history/",
+        f"{base}/preview/",
         f"{base}/compare/?older={revision}&newer={revision}",
         "/admin/therapies/sideeffect/",
         "/admin/therapies/publishedpage/",
@@ -127,3 +135,60 @@ def test_admin_pages_take_constant_queries(admin_urls, admin_client):
     small = counts(admin_client, admin_urls)
     add_therapies(490, 10)
     assert grown(small, counts(admin_client, admin_urls)) == {}
+
+
+def add_waiting_comments(editor, reviewer, start: int):
+    """A change in review and a comment waiting for an answer on each therapy added from
+    `start` on: half of them on pages `editor` is the responsible editor of, half on changes
+    `editor` sent."""
+    from reviews.models import ReviewComment, ReviewRequest
+
+    content_type = ContentType.objects.get_for_model(Therapy)
+    revision = versions_of(Therapy.objects.get(slug="sunitinib")).last().revision
+    therapies = Therapy.objects.filter(generic_name__gte=f"testinib{start:04d}")
+    PageReview.objects.filter(
+        content_type=content_type, object_id__in=[t.pk for t in therapies[::2]]
+    ).update(responsible_editor=editor)
+    requests = ReviewRequest.objects.bulk_create(
+        ReviewRequest(
+            content_type=content_type,
+            object_id=t.pk,
+            object_repr=t.generic_name,
+            revision=revision,
+            snapshot={},
+            summary="Check",
+            submitted_by=editor,
+            state=ReviewRequest.State.CHANGES_REQUESTED,
+            closed_at="2026-01-01T00:00:00Z",
+        )
+        for t in therapies
+    )
+    ReviewComment.objects.bulk_create(
+        ReviewComment(review_request=r, author=reviewer, text="Why?") for r in requests
+    )
+
+
+def test_the_dashboard_with_comments_waiting_takes_constant_queries(seed, client):
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from reviews import roles
+    from reviews.models import EditorialRole, Reviewer
+
+    roles.sync_groups()
+    make = get_user_model().objects.create_user
+    editor = make("editor", is_staff=True)
+    editor.groups.add(Group.objects.get(name=roles.EDITORS))
+    reviewer = make("lay", is_staff=True)
+    Reviewer.objects.create(
+        user=reviewer, name="Lee", job_title="Reader", editorial_role=EditorialRole.LAY_REVIEWER
+    )
+    client.force_login(editor)
+    add_therapies(10, 0)
+    add_waiting_comments(editor, reviewer, 0)
+    small = queries_for(client, "/admin/")
+    assert "Comments waiting for my answer (10)" in client.get("/admin/").text
+    add_therapies(490, 10)
+    add_waiting_comments(editor, reviewer, 10)
+    assert queries_for(client, "/admin/") == small
+    assert "Comments waiting for my answer (500)" in client.get("/admin/").text

@@ -7,7 +7,17 @@ generated content), `withdraw` and `remove`. Nothing else writes the published t
 from dataclasses import asdict, dataclass, field
 
 from django.db import models, transaction
-from django.db.models import Max, Prefetch, Q
+from django.db.models import (
+    Count,
+    ExpressionWrapper,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from reversion.models import Revision
 
@@ -307,25 +317,45 @@ def build_snapshot(item: models.Model) -> PageSnapshot:
     return snapshot
 
 
-# Which pages show a shared row, by the row's model: the working pages whose snapshot lists it.
+# Which pages show a shared row, by the row's model: the working pages whose snapshot lists it,
+# as (page model, the lookup from the page to the row).
 SHOWN_ON = {
-    Condition: lambda row: [Therapy.objects.filter(indications__condition=row)],
-    DrugClass: lambda row: [row.therapies.all()],
-    DosageForm: lambda row: [row.therapies.all()],
-    Reference: lambda row: [
-        row.topics.all(),
-        row.therapies.all(),
-        row.side_effects.all(),
-        row.glossary_terms.all(),
+    Condition: [(Therapy, "indications__condition")],
+    DrugClass: [(Therapy, "drug_class")],
+    DosageForm: [(Therapy, "dosage_forms")],
+    Reference: [
+        (Topic, "references"),
+        (Therapy, "references"),
+        (SideEffect, "references"),
+        (GlossaryTerm, "references"),
     ],
-    SideEffect: lambda row: [Therapy.objects.filter(side_effect_links__side_effect=row)],
+    SideEffect: [(Therapy, "side_effect_links__side_effect")],
 }
 
 
 def pages_showing(row: models.Model) -> list[models.Model]:
     """The pages whose working rows show `row` (a condition, a reference…), each once."""
-    pages = SHOWN_ON.get(type(row), lambda row: [])(row)
-    return list(dict.fromkeys(page for queryset in pages for page in queryset.distinct()))
+    pages = [
+        model._default_manager.filter(**{lookup: row}).distinct()
+        for model, lookup in SHOWN_ON.get(type(row), [])
+    ]
+    return list(dict.fromkeys(page for queryset in pages for page in queryset))
+
+
+def count_of_pages_showing(model: type[models.Model]) -> models.Expression:
+    """For a queryset of `model`'s rows: how many pages show each, as pages_showing finds them,
+    counted in the database (one subquery a kind of page) so a list of rows costs no more."""
+    total = Value(0)
+    for page_model, lookup in SHOWN_ON.get(model, []):
+        pages = (
+            page_model._default_manager.filter(**{lookup: OuterRef("pk")})
+            .order_by()
+            .values(lookup)
+            .annotate(n=Count("pk", distinct=True))
+            .values("n")
+        )
+        total = total + Coalesce(Subquery(pages), 0)
+    return ExpressionWrapper(total, output_field=models.IntegerField())
 
 
 def _address_holder(snapshot: PageSnapshot) -> PublishedPage | None:
@@ -420,6 +450,14 @@ def publish(
     WithdrawnPage.objects.filter(kind=page.kind).filter(
         Q(slug=page.slug) | Q(object_id=page.object_id)
     ).delete()
+    return page
+
+
+def preview(snapshot: PageSnapshot, *, review, change_summary) -> PublishedPage:
+    """The page `publish` would make of `snapshot` now, unsaved: what a preview shows."""
+    page = PublishedPage(kind=snapshot.kind, object_id=snapshot.object_id)
+    _fill_page(page, snapshot, review=review, revision=None, change_summary=change_summary)
+    page.published_at = timezone.now()
     return page
 
 

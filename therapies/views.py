@@ -157,7 +157,10 @@ class SideEffectDetailView(PublishedPageView):
 
 
 def glossary(request):
-    terms = list(PublishedPage.objects.glossary_terms().with_review())
+    return _glossary_page(request, list(PublishedPage.objects.glossary_terms().with_review()))
+
+
+def _glossary_page(request, terms: list[PublishedPage]):
     # The glossary is only as fresh as its stalest entry: show the review due soonest.
     reviews = [term.review for term in terms if term.review]
     references = {}
@@ -179,6 +182,27 @@ def glossary(request):
             "jsonld": jsonld.script(description),
         },
     )
+
+
+DETAIL_VIEWS = {
+    PageKind.TOPIC: TopicDetailView,
+    PageKind.THERAPY: TherapyDetailView,
+    PageKind.SIDE_EFFECT: SideEffectDetailView,
+}
+
+
+def render_page(request, page: PublishedPage):
+    """`page` as readers meet it, through its own view's context and template: a published
+    page, or one built but not saved (a preview of what approving a change would publish)."""
+    if page.kind == PageKind.GLOSSARY_TERM:
+        # A term is read on the glossary page, among the others as they are published.
+        others = PublishedPage.objects.glossary_terms().exclude(object_id=page.object_id)
+        terms = sorted([*others.with_review(), page], key=lambda term: term.sort_name)
+        return _glossary_page(request, terms)
+    view = DETAIL_VIEWS[page.kind]()
+    view.setup(request, slug=page.slug)
+    view.object = page
+    return render(request, view.template_name, view.get_context_data(object=page))
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

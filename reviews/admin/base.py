@@ -8,18 +8,23 @@ import reversion
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.options import IS_POPUP_VAR
+from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.db import models
-from django.http import Http404
+from django.db import models, transaction
+from django.forms.models import BaseInlineFormSet
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.text import capfirst
 from reversion.admin import VersionAdmin
 from reversion.models import Revision, Version
 
-from reviews import changes, roles, services
+from reviews import changes, notifications, roles, services, signing
 from reviews.compare import compare, compare_snapshots
 from reviews.forms import (
     CheckedAutocompleteSelect,
@@ -29,9 +34,17 @@ from reviews.forms import (
     SubmitForm,
     fits_key,
 )
-from reviews.history import page_history, page_status, published_document, published_revision_id
-from reviews.models import AuditEvent, WorkflowError
-from reviews.versions import versions_of
+from reviews.history import (
+    page_history,
+    page_status,
+    published_document,
+    published_revision_id,
+    summary_to_send,
+)
+from reviews.models import AuditEvent, EditorialRole, WorkflowError
+from reviews.preview import Banner, preview_response
+from reviews.statuses import OVERDUE, OVERDUE_LABEL, Status, filter_by_status, with_status
+from reviews.versions import revision_numbers, versions_of
 from therapies import readability, rich_text
 from therapies.models import Feedback, PublishedCitation, Therapy, Topic
 from therapies.publishing import build_snapshot
@@ -71,6 +84,32 @@ class CheckedIds:
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
+class StatusFilter(admin.SimpleListFilter):
+    """Pages by where they stand (reviews.statuses), or overdue for review."""
+
+    title = "status"
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [*Status.choices, (OVERDUE, OVERDUE_LABEL)]
+
+    def queryset(self, request, queryset):
+        return filter_by_status(queryset, self.value()) if self.value() else queryset
+
+
+def who_signs() -> str:
+    """Who a change sent for review goes to, in order, as a message says it: "the clinical
+    reviewer and the lay reviewer are asked to sign it off, then the senior medical editor
+    gives the final approval"."""
+    final = signing.in_words([EditorialRole.SENIOR_MEDICAL_EDITOR])
+    required = signing.required_sign_offs()
+    if not required:
+        return f"{final} is asked for the final approval"
+    verb = "is" if len(required) == 1 else "are"
+    first = f"{signing.in_words(required)} {verb} asked to sign it off"
+    return f"{first}, then {final} gives the final approval"
+
+
 class RichTextHelp:
     """For admins and inlines: long text fields say what readers will get from them."""
 
@@ -81,10 +120,33 @@ class RichTextHelp:
         return formfield
 
 
+class LabelledRowsFormSet(BaseInlineFormSet):
+    """Django's tabular inline heads each column with its field's name but labels none of a
+    row's controls, so a screen reader meets a row of unnamed boxes: each is named after its
+    column."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        for name, field in form.fields.items():
+            if not field.widget.is_hidden:
+                field.widget.attrs.setdefault("aria-label", capfirst(field.label or name))
+
+
+class TabularInline(admin.TabularInline):
+    formset = LabelledRowsFormSet
+
+
 class ReviewedContentAdmin(RichTextHelp, CheckedIds, VersionAdmin):
     form = ContentForm
     change_form_template = "admin/reviews/content_change_form.html"
+    change_list_template = "admin/reviews/content_change_list.html"
     delete_confirmation_template = "admin/reviews/delete_confirmation.html"
+    # django-reversion's own has breadcrumbs in markup Django's admin no longer styles.
+    recover_list_template = "admin/reviews/recover_list.html"
+
+    class Media:
+        js = ["js/admin-filter-labels.js"]
+
     # Whether the rows of this admin are pages of their own, sent for review and published.
     is_page = True
     # Whether they have revisions of their own (pages, shared rows), or are part of a page's.
@@ -99,7 +161,51 @@ class ReviewedContentAdmin(RichTextHelp, CheckedIds, VersionAdmin):
             (name, {**options, "fields": [f for f in options["fields"] if f not in SAVE_FIELDS]})
             for name, options in super().get_fieldsets(request, obj)
         ]
-        return [*fieldsets, ("Your change", {"fields": SAVE_FIELDS})]
+        # The form shows it last of all, just above the buttons that save it.
+        return [*fieldsets, ("Your change", {"fields": SAVE_FIELDS, "classes": ["your-change"]})]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        return with_status(queryset, timezone.localdate()) if self.is_page else queryset
+
+    def get_list_display(self, request):
+        list_display = list(super().get_list_display(request))
+        if not self.is_page:
+            return list_display
+        # Beside the name, as Wagtail lists pages: still in view on a phone.
+        return [*list_display[:1], "status", *list_display[1:]]
+
+    def get_list_filter(self, request):
+        list_filter = super().get_list_filter(request)
+        return [StatusFilter, *list_filter] if self.is_page else list_filter
+
+    @admin.display(description="Status", ordering="workflow_status")
+    def status(self, obj):
+        """Where the page stands, from the annotations of get_queryset: no query of its own."""
+        note = ""
+        if obj.workflow_status in {Status.IN_REVIEW, Status.CHANGES_REQUESTED}:
+            # What readers see meanwhile.
+            note = (
+                "published"
+                if obj.status_published
+                else "withdrawn"
+                if obj.status_withdrawn
+                else "not published"
+            )
+        return format_html(
+            '<span class="status-tag status-{}">{}</span>{}{}',
+            obj.workflow_status,
+            Status(obj.workflow_status).label,
+            format_html(' <span class="status-note">({})</span>', note) if note else "",
+            format_html(' <span class="status-tag status-overdue">{}</span>', OVERDUE_LABEL)
+            if obj.review_overdue
+            else "",
+        )
+
+    def view_on_site(self, obj):
+        """The page's public address, while readers can see it; nothing otherwise."""
+        page = services.published_page_of(obj) if self.is_page and obj.pk else None
+        return page.get_absolute_url() if page else None
 
     def save_model(self, request, obj, form, change):
         if self.has_own_history:
@@ -112,9 +218,10 @@ class ReviewedContentAdmin(RichTextHelp, CheckedIds, VersionAdmin):
             for page in [form.page, self.page_of(obj)]
             if page is not None
         }
+        ended = []
         for page in pages.values():
             # A part of a page changed: the page moves on to a new revision with it.
-            changes.record_change(
+            ended += changes.record_change(
                 page,
                 user=request.user,
                 summary=form.cleaned_data["change_summary"],
@@ -122,6 +229,10 @@ class ReviewedContentAdmin(RichTextHelp, CheckedIds, VersionAdmin):
                 measure=False,  # in save_related, once the inline rows are saved too
             )
         form.changed_pages = list(pages.values())
+        # The save ended a review in progress: its reviewers are told, and so is the editor.
+        for review in ended:
+            transaction.on_commit(lambda review=review: notifications.review_ended(review))
+        obj.ended_reviews = ended
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -192,6 +303,7 @@ class ReviewedContentAdmin(RichTextHelp, CheckedIds, VersionAdmin):
                 wrap(self.confirm_review_view),
                 name=f"{prefix}_confirm_review",
             ),
+            path("<path:object_id>/preview/", wrap(self.preview_view), name=f"{prefix}_preview"),
         ]
         return [
             *(history if self.has_own_history else []),
@@ -231,6 +343,88 @@ class ReviewedContentAdmin(RichTextHelp, CheckedIds, VersionAdmin):
                 context["smog_limit"] = settings.READABILITY_SMOG_LIMIT
             context["can_submit"] = roles.is_editor(request.user)
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def saved_message(self, request, obj, *, added=False) -> str:
+        """What a save of a page did, and what comes next, with the way on when there is one."""
+        status = page_status(obj)
+        parts = [f"{'Added' if added else 'Saved'} “{obj}” as revision {status.latest}."]
+        if getattr(obj, "ended_reviews", None):
+            parts.append(
+                "That ended the review it was in: the reviewers are told, and it must be sent "
+                "for review again."
+            )
+        elif status.state == Status.CHANGES_REQUESTED:
+            parts.append(
+                f"Changes were requested on revision {status.requested}: send it for review "
+                "again once they are made."
+            )
+        if status.state == Status.WITHDRAWN:
+            parts.append("It stays withdrawn until a change is sent for review and approved.")
+        elif status.published:
+            parts.append(
+                f"Readers still see revision {status.published} until a change is sent for "
+                "review and approved."
+            )
+        else:
+            parts.append("Readers cannot see it until it is sent for review and approved.")
+        text = " ".join(parts)
+        if roles.is_editor(request.user) and status.has_unsent_changes:
+            return format_html(
+                '{} <a class="button" href="{}">Send for review</a>',
+                text,
+                self.url("submit", obj.pk),
+            )
+        return text
+
+    @staticmethod
+    def is_plain_save(request) -> bool:
+        """Save, or Save and continue editing: not a popup's, nor a save as another row."""
+        return IS_POPUP_VAR not in request.POST and not (
+            {"_addanother", "_saveasnew"} & request.POST.keys()
+        )
+
+    def with_filters(self, request, url: str) -> str:
+        context = {"preserved_filters": self.get_preserved_filters(request), "opts": self.opts}
+        return add_preserved_filters(context, url)
+
+    # A page's save is answered with saved_message, not Django's. The message is written once
+    # the save's revision exists, which is after these return (see add_view, change_view).
+    def response_add(self, request, obj, post_url_continue=None):
+        if not (self.is_page and self.is_plain_save(request)):
+            return super().response_add(request, obj, post_url_continue)
+        if "_continue" in request.POST:
+            response = HttpResponseRedirect(self.with_filters(request, self.url("change", obj.pk)))
+        else:
+            response = self.response_post_save_add(request, obj)
+        response.saved = (obj, True)
+        return response
+
+    def response_change(self, request, obj):
+        if not (self.is_page and self.is_plain_save(request)):
+            return super().response_change(request, obj)
+        if "_continue" in request.POST:
+            response = HttpResponseRedirect(self.with_filters(request, request.path))
+        else:
+            response = self.response_post_save_change(request, obj)
+        response.saved = (obj, False)
+        return response
+
+    # django-reversion saves the revision as its add_view and change_view return.
+    def add_view(self, request, form_url="", extra_context=None):
+        response = super().add_view(request, form_url, extra_context)
+        return self.tell_what_was_saved(request, response)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        return self.tell_what_was_saved(request, response)
+
+    def tell_what_was_saved(self, request, response):
+        if saved := getattr(response, "saved", None):
+            obj, added = saved
+            self.message_user(
+                request, self.saved_message(request, obj, added=added), messages.SUCCESS
+            )
+        return response
 
     def history_view(self, request, object_id, extra_context=None):
         obj = self.page_or_404(request, object_id)
@@ -306,7 +500,10 @@ class ReviewedContentAdmin(RichTextHelp, CheckedIds, VersionAdmin):
         obj = self.page_or_404(request, object_id)
         if not roles.is_editor(request.user):
             raise PermissionDenied
-        form = SubmitForm(request.POST or None)
+        form = SubmitForm(
+            request.POST or None,
+            saved_summary="" if request.method == "POST" else summary_to_send(obj),
+        )
         if request.method == "POST" and form.is_valid():
             try:
                 services.submit_for_review(
@@ -318,7 +515,16 @@ class ReviewedContentAdmin(RichTextHelp, CheckedIds, VersionAdmin):
             except WorkflowError as error:
                 form.add_error(None, str(error))
             else:
-                messages.success(request, f"“{obj}” is sent for review.")
+                shown = (
+                    "readers see the published revision"
+                    if services.published_page_of(obj)
+                    else "readers cannot see it"
+                )
+                messages.success(
+                    request,
+                    f"Sent “{obj}” for review: {who_signs()}, which publishes it. Until then "
+                    f"{shown}; saving the page again ends this review.",
+                )
                 return redirect(self.url("change", obj.pk))
         latest = versions_of(obj).last()
         published = versions_of(obj).filter(revision_id=published_revision_id(obj)).first()
@@ -351,7 +557,11 @@ class ReviewedContentAdmin(RichTextHelp, CheckedIds, VersionAdmin):
             except WorkflowError as error:
                 form.add_error(None, str(error))
             else:
-                messages.success(request, f"The review of “{obj}” is sent to the reviewers.")
+                messages.success(
+                    request,
+                    f"Sent the review of “{obj}”: {who_signs()}, which moves the review dates "
+                    "on. Readers keep seeing the page as it is.",
+                )
                 return redirect(self.url("change", obj.pk))
         context = {
             **self.admin_site.each_context(request),
@@ -363,6 +573,27 @@ class ReviewedContentAdmin(RichTextHelp, CheckedIds, VersionAdmin):
             "no_change": True,
         }
         return TemplateResponse(request, "admin/reviews/submit.html", context)
+
+    def preview_view(self, request, object_id):
+        """The page as approving it now would publish it: its latest saved revision, with the
+        rows it shares as they are now."""
+        obj = self.page_or_404(request, object_id)
+        numbers = revision_numbers(obj)
+        number = max(numbers.values(), default=1)
+        snapshot = build_snapshot(obj)
+        published = services.published_page_of(obj)
+        if published and published.document == snapshot.document:
+            title = f"Revision {number} of “{obj}”, as readers see it now"
+        else:
+            title = f"Preview of revision {number} of “{obj}”: not published"
+        banner = Banner(
+            title=title,
+            note="What the page would show readers if its latest saved revision were approved "
+            "and published now. Edits not yet saved are not in it.",
+            back_url=self.url("change", obj.pk),
+            back_label="Back to editing",
+        )
+        return preview_response(request, snapshot, banner, change_summary="")
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
         # Restoring goes through restore_view, which records it and makes a new draft.

@@ -2,14 +2,16 @@ from django.contrib import admin, messages
 from django.contrib.contenttypes.admin import GenericStackedInline
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.db.models import Max
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from reviews import roles, services
-from reviews.admin.base import CheckedIds, ReviewedContentAdmin, RichTextHelp
+from reviews.admin.base import CheckedIds, ReviewedContentAdmin, RichTextHelp, TabularInline
 from reviews.forms import ContentForm, WithdrawForm
 from reviews.models import PageReview, WorkflowError
+from reviews.section_forms import SectionForm, SectionFormSet, SectionInlineForm
 from therapies.models import (
     Availability,
     BrandName,
@@ -26,9 +28,8 @@ from therapies.models import (
     TherapySideEffect,
     Topic,
     TopicSection,
-    TopicSectionTherapy,
 )
-from therapies.publishing import pages_showing
+from therapies.publishing import count_of_pages_showing, pages_showing
 
 
 class PageReviewInline(GenericStackedInline):
@@ -44,24 +45,24 @@ class PageReviewInline(GenericStackedInline):
     verbose_name_plural = "review dates"
 
 
-class BrandNameInline(admin.TabularInline):
+class BrandNameInline(TabularInline):
     model = BrandName
     extra = 0
 
 
-class IndicationInline(CheckedIds, admin.TabularInline):
+class IndicationInline(CheckedIds, TabularInline):
     model = Indication
     extra = 0
     autocomplete_fields = ["condition"]
 
 
-class TherapySideEffectInline(CheckedIds, admin.TabularInline):
+class TherapySideEffectInline(CheckedIds, TabularInline):
     model = TherapySideEffect
     extra = 0
     autocomplete_fields = ["side_effect"]
 
 
-class AvailabilityInline(admin.TabularInline):
+class AvailabilityInline(TabularInline):
     model = Availability
     extra = 0
 
@@ -113,6 +114,19 @@ class SharedContentAdmin(ReviewedContentAdmin):
     readers with the page's next approved publication, and lists who made it."""
 
     is_page = False
+
+    def get_queryset(self, request):
+        # Rows have no status of their own: the list says how many pages carry a change to one.
+        queryset = super().get_queryset(request)
+        return queryset.annotate(shown_on_pages=count_of_pages_showing(self.model))
+
+    def get_list_display(self, request):
+        return [*super().get_list_display(request), "shown_on_count"]
+
+    @admin.display(description="Shown on", ordering="shown_on_pages")
+    def shown_on_count(self, obj):
+        count = obj.shown_on_pages
+        return "no page" if count == 0 else f"{count} page{'' if count == 1 else 's'}"
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
@@ -170,16 +184,40 @@ class GlossaryTermAdmin(ReviewedContentAdmin):
     inlines = [PageReviewInline]
 
 
-class TopicSectionInline(RichTextHelp, admin.StackedInline):
+class ShowsTherapiesInOrder:
+    """A reader of a section's form (a reviewer) sees its therapies in order as text: the
+    ordered choice is a field of the editor's form, which a read-only form does not have."""
+
+    def get_fields(self, request, obj=None):
+        if self.has_change_permission(request, obj):
+            return self.fields
+        shown = [name for name in self.fields if name != "position"]
+        return ["therapies_presented" if name == "presented" else name for name in shown]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "therapies_presented"]
+
+    @admin.display(description="Therapies presented")
+    def therapies_presented(self, section):
+        return ", ".join(str(link.therapy) for link in section.presented.all()) or "None"
+
+
+class TopicSectionInline(ShowsTherapiesInOrder, RichTextHelp, admin.StackedInline):
+    """Each section with the therapies it presents, in order: the whole topic is edited, and
+    saved as one revision, on its own form. Sections and therapies move with up and down
+    buttons; the form's position numbers are hidden and follow that order."""
+
     model = TopicSection
-    extra = 0
+    form = SectionInlineForm
+    formset = SectionFormSet
+    fields = ["heading", "body", "presented", "position"]
+    # One empty section to fill in, so a section can be added without JavaScript too.
+    extra = 1
     show_change_link = True
+    classes = ["ordered-sections"]
 
-
-class TopicSectionTherapyInline(CheckedIds, admin.TabularInline):
-    model = TopicSectionTherapy
-    extra = 0
-    autocomplete_fields = ["therapy"]
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("presented__therapy")
 
 
 @admin.register(Topic)
@@ -191,7 +229,15 @@ class TopicAdmin(ReviewedContentAdmin):
     inlines = [TopicSectionInline, PageReviewInline]
 
 
-class TopicSectionForm(ContentForm):
+class TopicSectionForm(SectionForm, ContentForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "topic" in self.fields:
+            self.fields["topic"].help_text = (
+                "To move this section, choose another topic: it goes last there. Its text and "
+                "therapies can also be changed on its topic's page."
+            )
+
     def opened_page(self):
         # The topic the section was in when the form opened: a move to another topic is
         # checked against the topic it leaves (and changes both).
@@ -199,19 +245,33 @@ class TopicSectionForm(ContentForm):
 
 
 @admin.register(TopicSection)
-class TopicSectionAdmin(ReviewedContentAdmin):
-    """A section and the therapies it presents: part of its topic, reached from the topic."""
+class TopicSectionAdmin(ShowsTherapiesInOrder, ReviewedContentAdmin):
+    """A section on a page of its own, reached by its Change link on the topic's form: where a
+    section is moved to another topic. Everything else about it is edited on the topic's form,
+    so it is left out of the admin's index. Its fields are the topic form's, with the same
+    therapies in order; its position is never typed: it keeps its place, and goes last in a
+    topic it is moved to."""
 
     form = TopicSectionForm
     is_page = False
     has_own_history = False
     page_model = Topic
+    fields = ["topic", "heading", "body", "presented"]
     list_display = ["__str__", "topic", "position"]
     list_select_related = ["topic"]
-    inlines = [TopicSectionTherapyInline]
 
     def page_of(self, obj):
         return obj.topic
+
+    def save_model(self, request, obj, form, change):
+        if not change or "topic" in form.changed_data:
+            last = (
+                TopicSection.objects.filter(topic=obj.topic_id)
+                .exclude(pk=obj.pk)
+                .aggregate(last=Max("position"))["last"]
+            )
+            obj.position = 0 if last is None else last + 1
+        super().save_model(request, obj, form, change)
 
     def has_module_permission(self, request):
         return False

@@ -13,9 +13,9 @@ from reviews.admin.base import CheckedIds, ReviewedContentAdmin
 from reviews.authorship import authors_of_request
 from reviews.compare import Comparison, compare, compare_snapshots
 from reviews.forms import CommentForm, ReferenceCheckForm, ResolveCommentForm, SignOffForm
-from reviews.history import published_document
 from reviews.models import (
     AuditEvent,
+    EditorialRole,
     PageReview,
     Publication,
     Reviewer,
@@ -24,9 +24,11 @@ from reviews.models import (
     SignOff,
     WorkflowError,
 )
+from reviews.preview import Banner, preview_response
 from reviews.production import production_record
-from reviews.versions import latest_revision, revision_numbers
+from reviews.versions import latest_revision, revision_number, revision_numbers
 from therapies.models import PublishedPage, Reference, WithdrawnPage
+from therapies.publishing import PageSnapshot
 
 
 @admin.register(Reviewer)
@@ -136,9 +138,24 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+class PageRevisionColumn:
+    """A list column naming each row's revision by its number in its page's own history (as
+    the history page shows it), not reversion's id, which counts every page's revisions."""
+
+    page_lookup = ""  # where the row names its page: on itself, or on the row it points to
+
+    def get_queryset(self, request):
+        numbered = revision_number(page=self.page_lookup)
+        return super().get_queryset(request).annotate(revision_number=numbered)
+
+    @admin.display(description="revision", ordering="revision_id")
+    def page_revision(self, obj):
+        return obj.revision_number
+
+
 @admin.register(AuditEvent)
-class AuditEventAdmin(ReadOnlyAdmin):
-    list_display = ["at", "actor", "action", "object_repr", "revision_id", "comment"]
+class AuditEventAdmin(PageRevisionColumn, ReadOnlyAdmin):
+    list_display = ["at", "actor", "action", "object_repr", "page_revision", "comment"]
     list_filter = ["action", "content_type"]
     list_select_related = ["actor"]
     search_fields = ["object_repr", "comment"]
@@ -146,22 +163,84 @@ class AuditEventAdmin(ReadOnlyAdmin):
 
 
 @admin.register(SignOff)
-class SignOffAdmin(ReadOnlyAdmin):
-    list_display = ["signed_at", "review_request", "role", "reviewer", "decision"]
+class SignOffAdmin(PageRevisionColumn, ReadOnlyAdmin):
+    list_display = ["signed_at", "review_request", "page_revision", "role", "reviewer", "decision"]
+    page_lookup = "review_request"
     list_filter = ["role", "decision"]
     list_select_related = ["review_request", "reviewer"]
 
 
-def _comparison_with_published(request: ReviewRequest):
-    item = request.item
-    if item is None:
-        return None
-    return compare(type(item), item.pk, _published_revision(item), request.revision)
+def _comparisons(review_request: ReviewRequest) -> dict:
+    """The change against what readers saw before it: the page as published now while it is
+    in review, or, once it is published, the publication it replaced."""
+    item = review_request.item
+    before_revision, before = None, None
+    if review_request.state != ReviewRequest.State.PUBLISHED:
+        heading = "Compared with what readers see now"
+        page = services.published_page_of(item) if item else None
+        if page:
+            before_revision, before = page.revision, {"document": page.document}
+    else:
+        heading = "What this change published, compared with what readers saw before"
+        publications = Publication.objects.filter(
+            content_type=review_request.content_type_id, object_id=review_request.object_id
+        )
+        this = publications.filter(review_request=review_request).first()
+        earlier = this and publications.filter(published_at__lt=this.published_at).first()
+        if earlier:
+            before_revision, before = earlier.revision, earlier.snapshot
+    return {
+        "compared_with": heading,
+        "is_published_change": review_request.state == ReviewRequest.State.PUBLISHED,
+        "comparison": compare(type(item), item.pk, before_revision, review_request.revision)
+        if item
+        else None,
+        "reader_changes": compare_snapshots(before, review_request.snapshot),
+    }
 
 
-def _published_revision(item):
-    page = services.published_page_of(item)
-    return page.revision if page else None
+def _decision_buttons(review_request: ReviewRequest, can_sign: list[str]) -> dict:
+    final = can_sign == [EditorialRole.SENIOR_MEDICAL_EDITOR]
+    if final and review_request.no_change:
+        label = "Approve: the page stays as published"
+    elif final:
+        label = "Approve and publish"
+    else:
+        label = "Approve"
+    return {
+        "approve_label": label,
+        "publishes": final and not review_request.no_change,
+        "signing_as": EditorialRole(can_sign[0]).label if len(can_sign) == 1 else "",
+    }
+
+
+def _outcome(signed: SignOff) -> str:
+    """What a decision did and what comes next, as the reviewer is told it."""
+    request = ReviewRequest.objects.get(pk=signed.review_request_id)
+    match request.state:
+        case ReviewRequest.State.CHANGES_REQUESTED:
+            return (
+                "Changes requested. The editor who sent the change is told what you asked for; "
+                "the page comes back for review once they have made the changes."
+            )
+        case ReviewRequest.State.PUBLISHED:
+            page = services.published_page_of(request.item)
+            number = revision_numbers(request.item).get(request.revision_id)
+            return format_html(
+                "Approved and published: readers now see revision {} of “{}” at "
+                '<a href="{}">{}</a>.',
+                number,
+                page.title,
+                page.get_absolute_url(),
+                page.get_absolute_url(),
+            )
+        case ReviewRequest.State.CONFIRMED:
+            review = PageReview.objects.for_item(request.item).first()
+            return (
+                "Review confirmed: the page stays as readers see it; its next review is due "
+                f"{review.next_review_due:%d %B %Y}."
+            )
+    return f"Approved. Waiting for {signing.waiting_for(request)}."
 
 
 def _references_to_check(review_request: ReviewRequest) -> list[dict]:
@@ -215,8 +294,15 @@ def act(request, pk, action) -> HttpResponse:
 
 
 @admin.register(ReviewRequest)
-class ReviewRequestAdmin(ReadOnlyAdmin):
-    list_display = ["object_repr", "state", "submitted_by", "submitted_at", "summary"]
+class ReviewRequestAdmin(PageRevisionColumn, ReadOnlyAdmin):
+    list_display = [
+        "object_repr",
+        "page_revision",
+        "state",
+        "submitted_by",
+        "submitted_at",
+        "summary",
+    ]
     list_filter = ["state"]
     list_select_related = ["submitted_by"]
     search_fields = ["object_repr", "summary"]
@@ -226,6 +312,9 @@ class ReviewRequestAdmin(ReadOnlyAdmin):
         return [
             path("queue/", wrap(self.queue_view), name="reviews_reviewrequest_queue"),
             path("<int:pk>/review/", wrap(self.review_view), name="reviews_reviewrequest_review"),
+            path(
+                "<int:pk>/preview/", wrap(self.preview_view), name="reviews_reviewrequest_preview"
+            ),
             path(
                 "<int:pk>/check-reference/",
                 wrap(self.check_reference_view),
@@ -278,13 +367,15 @@ class ReviewRequestAdmin(ReadOnlyAdmin):
         if not (held or request.user.has_perm("reviews.view_reviewrequest")):
             raise PermissionDenied
         can_sign, reason = signing.roles_to_sign(review_request, request.user)
-        form = SignOffForm(request.POST or None, roles=held)
+        # Offered: the roles they can sign in now; accepted: any they hold, so a role that
+        # cannot sign is told why rather than refused.
+        form = SignOffForm(request.POST or None, roles=held if request.POST else can_sign or held)
         if request.method == "POST":
             if request.POST.get("role") not in held:
                 raise PermissionDenied
             if form.is_valid():
                 try:
-                    services.sign_off(
+                    signed = services.sign_off(
                         review_request=review_request,
                         reviewer=request.user,
                         role=form.cleaned_data["role"],
@@ -294,7 +385,7 @@ class ReviewRequestAdmin(ReadOnlyAdmin):
                 except WorkflowError as error:
                     form.add_error(None, str(error))
                 else:
-                    messages.success(request, "Your decision is recorded.")
+                    messages.success(request, _outcome(signed))
                     return redirect("admin:reviews_reviewrequest_review", pk)
         item = review_request.item
         latest = latest_revision(item) if item else None
@@ -306,10 +397,7 @@ class ReviewRequestAdmin(ReadOnlyAdmin):
             "item": item,
             "number": revision_numbers(item).get(review_request.revision_id) if item else None,
             "is_stale": latest is not None and latest.pk != review_request.revision_id,
-            "comparison": _comparison_with_published(review_request),
-            "reader_changes": compare_snapshots(
-                published_document(item) if item else None, review_request.snapshot
-            ),
+            **_comparisons(review_request),
             "sign_offs": review_request.sign_offs.select_related("reviewer", "signer"),
             "authors": authors_of_request(review_request),
             "withdrawn": WithdrawnPage.objects.filter(
@@ -320,6 +408,10 @@ class ReviewRequestAdmin(ReadOnlyAdmin):
             "references": _references_to_check(review_request),
             "comments": review_request.comments.select_related(
                 "author", "resolved_by", "resolution_revision"
+            ).annotate(
+                resolution_number=revision_number(
+                    page="review_request", revision="resolution_revision"
+                )
             ),
             "can_check": roles.is_editor(request.user) or roles.is_reviewer(request.user),
             "can_comment": roles.is_reviewer(request.user) and review_request.is_open,
@@ -330,8 +422,40 @@ class ReviewRequestAdmin(ReadOnlyAdmin):
             "form": form,
             "can_sign": bool(can_sign),
             "why_not": reason,
+            "my_sign_off": next(
+                (s for s in review_request.sign_offs.all() if s.reviewer_id == request.user.pk),
+                None,
+            ),
+            "waiting_for": signing.waiting_for(review_request),
+            **_decision_buttons(review_request, can_sign),
         }
         return TemplateResponse(request, "admin/reviews/review.html", context)
+
+    def preview_view(self, request, pk):
+        """Exactly what the reviewers sign off: the snapshot frozen when it was sent."""
+        review_request = get_object_or_404(ReviewRequest, pk=pk)
+        if not (roles.roles_of(request.user) or roles.is_editor(request.user)):
+            raise PermissionDenied
+        item = review_request.item
+        number = revision_numbers(item).get(review_request.revision_id) if item else None
+        name = f"revision {number} of “{review_request.object_repr}”"
+        if review_request.state == ReviewRequest.State.PUBLISHED:
+            title = f"{name[:1].upper()}{name[1:]}, as it was published"
+            note = f"Published on {review_request.closed_at:%d %B %Y}."
+        elif review_request.is_open:
+            title = f"Preview of {name}: not published"
+            note = "What the reviewers sign off: final approval publishes exactly this."
+        else:
+            title = f"Preview of {name}: not published"
+            note = f"This review has ended ({review_request.get_state_display()})."
+        banner = Banner(
+            title=title,
+            note=note,
+            back_url=reverse("admin:reviews_reviewrequest_review", args=[pk]),
+            back_label="Back to the review",
+        )
+        snapshot = PageSnapshot.from_json(review_request.snapshot)
+        return preview_response(request, snapshot, banner, review_request.summary)
 
     # Each action asks who is acting before it reads the form: someone without the role is
     # refused (403) whatever they sent.
@@ -401,10 +525,17 @@ class ReviewRequestAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Publication)
-class PublicationAdmin(ReadOnlyAdmin):
+class PublicationAdmin(PageRevisionColumn, ReadOnlyAdmin):
     """Every publication of every page, each with its production record."""
 
-    list_display = ["object_repr", "published_at", "approved_by", "summary", "record_link"]
+    list_display = [
+        "object_repr",
+        "page_revision",
+        "published_at",
+        "approved_by",
+        "summary",
+        "record_link",
+    ]
     list_filter = ["content_type"]
     list_select_related = ["approved_by"]
     search_fields = ["object_repr", "summary"]

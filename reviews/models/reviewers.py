@@ -2,6 +2,8 @@ import reversion
 from django.conf import settings
 from django.db import models
 
+from therapies.models import TypedText
+
 # The most a reviewer's declaration, or a note in the workflow, may hold.
 NOTE_LENGTH = 5_000
 
@@ -15,7 +17,7 @@ class EditorialRole(models.TextChoices):
 # The login link is left out of the revisions, so restoring an old revision of a profile
 # never moves it: only a superuser links a profile, in its form (and audited there).
 @reversion.register(exclude=["edit_version", "user"])
-class Reviewer(models.Model):
+class Reviewer(TypedText):
     """A person who reviews or approves information, as readers see them named.
 
     Every change is a revision with its author and reason. What readers and assessors see of a

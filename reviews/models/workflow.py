@@ -108,7 +108,12 @@ class ReviewRequest(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.object_repr}, revision {self.revision_id}: {self.get_state_display()}"
+        # Not reversion's revision id, which counts every page's revisions: people know a
+        # revision by its number in the page's history, which lists show in a column of their own.
+        if self.submitted_at is None:
+            return f"{self.object_repr}: {self.get_state_display()}"
+        sent = timezone.localtime(self.submitted_at)
+        return f"{self.object_repr}, sent {sent:%d %b %Y}: {self.get_state_display()}"
 
     @property
     def kind_label(self) -> str:

@@ -4,6 +4,7 @@ from django.contrib.auth.models import Group
 
 from reviews import roles
 from reviews.models import EditorialRole, Reviewer
+from therapies.models import Therapy
 
 PEOPLE = {
     "editor": (roles.EDITORS, None),
@@ -52,3 +53,8 @@ def superuser(people):
     """An administrator, as "boss" among the people."""
     people["boss"] = get_user_model().objects.create_superuser("boss", "boss@example.org", "pw")
     return people["boss"]
+
+
+@pytest.fixture
+def imatinib(seed):
+    return Therapy.objects.get(slug="imatinib")

@@ -20,11 +20,6 @@ from therapies.models import Feedback, PublishedPage, Reference, Therapy
 from therapies.publishing import build_snapshot, publish
 
 
-@pytest.fixture
-def imatinib(seed):
-    return Therapy.objects.get(slug="imatinib")
-
-
 def test_a_slug_still_held_by_a_published_page_is_refused_when_sent(imatinib, as_user):
     # imatinib moves to a new address in a draft; sunitinib takes the old one.
     save(as_user("editor"), CHANGE.format(imatinib.pk), slug="imatinib-mesylate")

@@ -15,11 +15,6 @@ from therapies.models import BrandName, Indication, PublishedPage, ReadingLevel,
 HISTORY = "/admin/therapies/therapy/{}/history/"
 
 
-@pytest.fixture
-def imatinib(seed):
-    return Therapy.objects.get(slug="imatinib")
-
-
 def test_word_diff_marks_only_the_words_that_changed():
     marked = word_diff("You take it once a day.", "You take it twice a day <b>.")
     assert marked == (

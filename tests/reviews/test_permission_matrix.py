@@ -106,6 +106,9 @@ PAGES = {
     "admin:reviews_reviewer_revision": (STAFF, STAFF),
     **{f"admin:therapies_{m}_submit": (EDIT, EDIT) for m in REVIEWED_PAGES},
     **{f"admin:therapies_{m}_confirm_review": (EDIT, EDIT) for m in REVIEWED_PAGES},
+    # The page as readers will see it: for the editorial team only, never for readers.
+    **{f"admin:therapies_{m}_preview": (STAFF, STAFF) for m in REVIEWED_PAGES},
+    "admin:reviews_reviewrequest_preview": (EDIT | SIGN, EDIT | SIGN),
     # The public site: readers' pages answer everyone; feedback is posted by anyone.
     "sitemap": (EVERYONE, EVERYONE),
     "therapies:home": (EVERYONE, EVERYONE),
@@ -186,7 +189,10 @@ def site(seed, people, as_user, client):
     imatinib = Therapy.objects.get(slug="imatinib")
     edit_summary(as_user, imatinib, "Plainer words.")
     request = submit(as_user, imatinib)
-    decide(as_user, request, "clinical", "clinical_reviewer", comment="Say tablet.")
+    as_user("clinical").post(
+        f"/admin/reviews/reviewrequest/{request.pk}/comment/", {"text": "Say tablet."}
+    )
+    decide(as_user, request, "clinical", "clinical_reviewer")
     comment = ReviewComment.objects.latest("pk")
     client.logout()
     client.post("/feedback/therapy/imatinib/", {"helpful": "yes"})

@@ -4,19 +4,12 @@ event, and a sign-off freezes the signer as they were, wherever readers or asses
 
 import json
 
-import pytest
 from django.contrib.auth import get_user_model
 
 from reviews.models import AuditEvent, Publication, Reviewer
 from reviews.versions import versions_of
 from tests.admin_forms import open_form, post_form, save
 from tests.reviews.test_workflow import approve_all, edit_summary, reader_sees, submit
-from therapies.models import Therapy
-
-
-@pytest.fixture
-def imatinib(seed):
-    return Therapy.objects.get(slug="imatinib")
 
 
 def profile_url(profile) -> str:

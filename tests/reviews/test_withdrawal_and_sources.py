@@ -16,12 +16,7 @@ from tests.reviews.test_workflow import (
     reader_sees,
     submit,
 )
-from therapies.models import PublishedPage, Reference, Therapy, WithdrawnPage
-
-
-@pytest.fixture
-def imatinib(seed):
-    return Therapy.objects.get(slug="imatinib")
+from therapies.models import PublishedPage, Reference, WithdrawnPage
 
 
 def withdraw(as_user, slug="imatinib", reason="A safety alert is being checked."):

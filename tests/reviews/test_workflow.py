@@ -15,11 +15,6 @@ PUBLIC = "/therapies/imatinib/"
 APPROVED_TEXT = "Imatinib is a TKI."
 
 
-@pytest.fixture
-def imatinib(seed):
-    return Therapy.objects.get(slug="imatinib")
-
-
 def edit_summary(as_user, therapy, text, who="editor"):
     save(as_user(who), CHANGE.format(therapy.pk), note=f"New summary: {text}", summary=text)
 
@@ -194,11 +189,11 @@ def test_a_stale_revision_cannot_be_approved(imatinib, as_user):
     edit_summary(as_user, imatinib, "First try.")
     request = submit(as_user, imatinib)
     review_url = f"/admin/reviews/reviewrequest/{request.pk}/review/"
-    assert "Record my decision" in as_user("clinical").get(review_url).text
+    assert "Your decision" in as_user("clinical").get(review_url).text
     edit_summary(as_user, imatinib, "Second try.")
     page = as_user("clinical").get(review_url).text
     assert "This revision is out of date" in page
-    assert "Record my decision" not in page
+    assert "Your decision" not in page
     response = decide(as_user, request, "clinical", "clinical_reviewer")
     assert response.status_code == 200
     assert not SignOff.objects.exists()

@@ -139,5 +139,6 @@ def test_the_admin_tells_editors_what_long_text_may_hold(seed, admin_client):
     topic = Topic.objects.get()
     html = admin_client.get(f"/admin/therapies/topic/{topic.pk}/change/").content.decode()
     sections = topic.sections.count()
-    # Intro, two notes, each section body, and the blank section the admin keeps for "Add".
-    assert html.count("Plain text, Markdown or HTML") == 3 + sections + 1
+    # Intro, two notes, each section body, the blank section to fill in without JavaScript,
+    # and the one the admin's "Add another" copies.
+    assert html.count("Plain text, Markdown or HTML") == 3 + sections + 2

@@ -17,7 +17,9 @@ from therapies.models.content import (
     TopicSection,
     TopicSectionTherapy,
     TreatmentRole,
+    TypedText,
     WhereTaken,
+    tidy_text,
 )
 from therapies.models.feedback import Feedback
 from therapies.models.published import (
@@ -71,6 +73,8 @@ __all__ = [
     "TopicSection",
     "TopicSectionTherapy",
     "TreatmentRole",
+    "TypedText",
     "WhereTaken",
     "WithdrawnPage",
+    "tidy_text",
 ]

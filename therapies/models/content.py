@@ -25,7 +25,29 @@ class VersionedQuerySet(models.QuerySet):
         raise TypeError("Save each row instead of a bulk update(), so the change is versioned.")
 
 
-class VersionedModel(models.Model):
+def tidy_text(text: str) -> str:
+    """Line endings as "\n" and no spaces at the end of a line. Browsers post text areas with
+    "\r\n" where the seed and imports hold "\n": stored one way, an edit to one field never
+    shows another as changed, and what readers see is the same either way."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return "\n".join(line.rstrip() for line in lines)
+
+
+class TypedText(models.Model):
+    """A row whose text people type: saved tidied (see tidy_text), however it arrives."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        for field in self._meta.concrete_fields:
+            value = getattr(self, field.attname)
+            if isinstance(field, models.CharField | models.TextField) and isinstance(value, str):
+                setattr(self, field.attname, tidy_text(value))
+        super().save(*args, **kwargs)
+
+
+class VersionedModel(TypedText):
     objects = VersionedQuerySet.as_manager()
 
     class Meta:
@@ -399,7 +421,15 @@ class TopicSection(VersionedModel):
         ordering = ["position", "pk"]
 
     def __str__(self):
-        return self.heading or f"Section {self.position}"
+        # Editors meet sections by this name (the topic's form, comparisons, the audit trail):
+        # one without a heading is named by its first words, or by where it stands.
+        if self.heading:
+            return self.heading
+        words = self.body.split()
+        if words:
+            more = "…" if len(words) > 8 else ""
+            return f"Section without a heading: {' '.join(words[:8])}{more}"
+        return f"Section without a heading (position {(self.position or 0) + 1})"
 
 
 @reversion.register()

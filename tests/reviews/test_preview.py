@@ -1,0 +1,135 @@
+"""Reviewers approve the page readers will see: a preview rendered by the public templates from
+the snapshot they sign, with what changed marked, for the editorial team only."""
+
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from reviews.preview import mark_changes
+from reviews.versions import revision_numbers
+from tests.admin_forms import save
+from tests.reviews.test_workflow import submit
+from therapies.models import GlossaryTerm, SideEffect, Therapy, TherapySideEffect, Topic
+
+NEW_TEXT = "A sentence only the preview has."
+
+# Every kind of page, with a text field readers see.
+PAGES = [
+    (Therapy, "imatinib", "summary"),
+    (SideEffect, "tiredness", "what_it_is"),
+    (GlossaryTerm, "targeted-therapy", "explanation"),
+    (Topic, "targeted-therapies-soft-tissue-sarcoma", "intro"),
+]
+
+
+def admin_url(obj, view):
+    return f"/admin/therapies/{obj._meta.model_name}/{obj.pk}/{view}/"
+
+
+def changed_passages(html: str) -> list[str]:
+    """The text of each passage the preview marks as changed."""
+    return [
+        re.sub(r"<[^>]+>", "", inner).strip()
+        for _tag, inner in re.findall(r"<(\w+) data-changed=\"\"[^>]*>(.*?)</\1>", html, re.S)
+    ]
+
+
+@pytest.mark.parametrize(("model", "slug", "field"), PAGES, ids=lambda v: getattr(v, "__name__", v))
+def test_every_kind_of_page_previews_as_readers_will_see_it(seed, as_user, model, slug, field):
+    page = model.objects.get(slug=slug)
+    save(as_user("editor"), admin_url(page, "change"), note="Clearer.", **{field: NEW_TEXT})
+    response = as_user("editor").get(admin_url(page, "preview"))
+    assert response.status_code == 200
+    html = response.text
+    number = max(revision_numbers(page).values())
+    assert f"Preview of revision {number} of “{page}”: not published" in html
+    # The new text, and at most the heading it brings where the field was empty.
+    marked = changed_passages(html)
+    assert f"Changed: {NEW_TEXT}" in marked and len(marked) <= 2, marked
+    # The public page's own frame: its header, and the trust signals readers get.
+    assert '<header class="site-header">' in html and "About our information" in html
+    assert '<meta name="robots" content="noindex, nofollow">' in html
+    assert response["X-Robots-Tag"] == "noindex, nofollow"
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_a_review_previews_the_snapshot_it_signs_not_later_edits(seed, as_user):
+    imatinib = Therapy.objects.get(slug="imatinib")
+    save(as_user("editor"), admin_url(imatinib, "change"), note="Clearer.", summary=NEW_TEXT)
+    request = submit(as_user, imatinib)
+    url = f"/admin/reviews/reviewrequest/{request.pk}/preview/"
+    review = as_user("lay").get(f"/admin/reviews/reviewrequest/{request.pk}/review/").text
+    assert f'href="{url}"' in review
+    html = as_user("clinical").get(url).text
+    assert "Preview of revision 2 of “imatinib”: not published" in html
+    assert "What the reviewers sign off: final approval publishes exactly this." in html
+    # Saved again, the page's review ends; its preview still shows what was sent.
+    save(as_user("editor"), admin_url(imatinib, "change"), note="Again.", summary="Later words.")
+    html = as_user("clinical").get(url).text
+    assert NEW_TEXT in html and "Later words." not in html
+    assert "This review has ended" in html
+
+
+def test_only_the_editorial_team_sees_a_preview(seed, client, people):
+    imatinib = Therapy.objects.get(slug="imatinib")
+    url = admin_url(imatinib, "preview")
+    assert client.get(url)["Location"].startswith("/admin/login/")
+    reader = get_user_model().objects.create_user("reader", password="pw")
+    client.force_login(reader)
+    assert client.get(url)["Location"].startswith("/admin/login/")
+    staff = get_user_model().objects.create_user("helpdesk", password="pw", is_staff=True)
+    client.force_login(staff)
+    assert client.get(url).status_code == 403
+
+
+def test_the_phone_width_frames_the_same_preview(seed, as_user):
+    imatinib = Therapy.objects.get(slug="imatinib")
+    url = admin_url(imatinib, "preview")
+    phone = as_user("clinical").get(f"{url}?width=phone").text
+    assert f'<iframe class="phone-frame" src="{url}?framed=1"' in phone
+    framed = as_user("clinical").get(f"{url}?framed=1")
+    assert framed["X-Frame-Options"] == "SAMEORIGIN"
+    assert "frame-ancestors 'self'" in framed["Content-Security-Policy"]
+    assert 'class="preview-banner"' not in framed.text
+    # Everywhere else, nothing may frame the site.
+    assert "frame-ancestors 'none'" in as_user("clinical").get("/admin/")["Content-Security-Policy"]
+
+
+def test_only_the_passages_that_differ_are_marked():
+    before = "<ul><li>Tiredness<ul><li>common</li></ul></li><li>Rash</li></ul><p>Same.</p>"
+    after = "<ul><li>Tiredness<ul><li>very common</li></ul></li></ul><p>Same.</p><p>New.</p>"
+    marked, changed, removed = mark_changes(before, after)
+    assert (changed, removed) == (2, 1)
+    assert changed_passages(marked) == ["Changed: very common", "Changed: New."]
+    assert "<li>Tiredness<ul>" in marked
+
+
+def preview_queries(client, urls) -> list[int]:
+    counts = []
+    for url in urls:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200, url
+        counts.append(len(queries))
+    return counts
+
+
+def test_previews_and_the_review_page_take_constant_queries_as_a_page_grows(seed, as_user):
+    sunitinib = Therapy.objects.get(slug="sunitinib")
+
+    def sent(note):
+        save(as_user("editor"), admin_url(sunitinib, "change"), note=note, summary=note)
+        request = submit(as_user, sunitinib)
+        base = f"/admin/reviews/reviewrequest/{request.pk}"
+        return [admin_url(sunitinib, "preview"), f"{base}/preview/", f"{base}/review/"]
+
+    small = preview_queries(as_user("clinical"), sent("First."))
+    effects = [SideEffect(name=f"Effect {n}", slug=f"effect-{n}") for n in range(40)]
+    TherapySideEffect.objects.bulk_create(
+        TherapySideEffect(therapy=sunitinib, side_effect=effect, position=n)
+        for n, effect in enumerate(SideEffect.objects.bulk_create(effects))
+    )
+    large = preview_queries(as_user("clinical"), sent("Second."))
+    assert large == small
