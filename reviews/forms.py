@@ -160,7 +160,13 @@ class ConfirmReviewForm(forms.Form):
 class SignOffForm(forms.Form):
     role = forms.ChoiceField(label="Signing as")
     # Posted by the button pressed: "Approve" or "Request changes".
-    decision = forms.ChoiceField(choices=SignOff.Decision.choices)
+    decision = forms.ChoiceField(
+        choices=SignOff.Decision.choices,
+        error_messages={
+            "required": "Press Approve or Request changes.",
+            "invalid_choice": "Press Approve or Request changes.",
+        },
+    )
     comment = forms.CharField(
         label="Your remarks",
         required=False,

@@ -176,9 +176,27 @@ def summaries_to_send(item: models.Model) -> list[str]:
     return [s for s in dict.fromkeys(s.strip() for s in summaries) if s]
 
 
+# Said first when the summaries do not all fit in a review request's summary.
+LEFT_OUT = "(Earlier change summaries are left out: see the page's history.)"
+
+
 def summary_to_send(item: models.Model) -> str:
-    """summaries_to_send, a line each, as much as a review request's summary holds."""
-    return "\n".join(summaries_to_send(item))[:NOTE_LENGTH]
+    """summaries_to_send, a line each. When they do not all fit in a review request's summary,
+    the newest are kept, and it says that earlier ones are left out."""
+    summaries = summaries_to_send(item)
+    text = "\n".join(summaries)
+    if len(text) <= NOTE_LENGTH:
+        return text
+    kept: list[str] = []
+    room = NOTE_LENGTH - len(LEFT_OUT)
+    for summary in reversed(summaries):
+        room -= len(summary) + 1
+        if room < 0:
+            break
+        kept.insert(0, summary)
+    # The newest alone may be too long: as much of it as fits.
+    kept = kept or [summaries[-1][: NOTE_LENGTH - len(LEFT_OUT) - 1]]
+    return "\n".join([LEFT_OUT, *kept])
 
 
 def page_history(item: models.Model) -> list[RevisionRow]:

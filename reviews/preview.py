@@ -7,7 +7,8 @@ now are marked, and a banner says it is not published. Only the editorial team r
 admin's login), and it is never cached or indexed.
 """
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from html.parser import HTMLParser
 
@@ -28,6 +29,10 @@ from therapies.views import render_page
 PASSAGES = {
     "p", "li", "h1", "h2", "h3", "h4", "dt", "dd", "th", "td", "blockquote", "figcaption",
 }  # fmt: skip
+# What a reader follows or reads out of a passage besides its text: a link's address, a title.
+TARGETS = {"href", "title"}
+# Text inside these is not read as part of the page.
+UNREAD = {"script", "style", "template", "noscript"}
 MARK = ' data-changed=""'
 SAID = '<span class="visually-hidden">Changed: </span>'
 HEADER = '<header class="site-header">'
@@ -35,18 +40,34 @@ HEADER = '<header class="site-header">'
 
 @dataclass
 class Passage:
+    """A passage of the page's main content: an element that holds text (`end` is None), or
+    text standing outside any such element (a loose run, from `start` to `end`)."""
+
     tag: str
-    start: int  # where its start tag begins in the document
+    start: int  # where its start tag (or its text) begins in the document
     end_of_tag: int  # where its start tag ends
     text: str = ""
+    targets: list[str] = field(default_factory=list)
+    end: int | None = None
 
     @property
-    def key(self) -> tuple[str, str]:
-        return self.tag, " ".join(self.text.split())
+    def key(self) -> tuple:
+        return self.tag, " ".join(self.text.split()), tuple(self.targets)
+
+    def marked(self, html: str) -> str:
+        if self.end is not None:
+            run = html[self.start : self.end]
+            return f"{html[: self.start]}<span{MARK}>{SAID}{run}</span>{html[self.end :]}"
+        opening = self.start + len(self.tag) + 1
+        return (
+            f"{html[:opening]}{MARK}{html[opening : self.end_of_tag]}{SAID}"
+            f"{html[self.end_of_tag :]}"
+        )
 
 
 class _Passages(HTMLParser):
-    """Each passage of a page with its own text (not that of passages inside it)."""
+    """The passages of a page's <main>, each with its own text (not that of passages inside
+    it) and the addresses and titles it holds."""
 
     def __init__(self, html: str):
         super().__init__(convert_charrefs=True)
@@ -56,48 +77,89 @@ class _Passages(HTMLParser):
                 self.line_starts.append(number + 1)
         self.passages: list[Passage] = []
         self.open: list[Passage] = []
+        self.in_main = False
+        self.unread = 0
+        self.loose: Passage | None = None
         self.feed(html)
         self.close()
 
+    def position(self) -> int:
+        line, column = self.getpos()
+        return self.line_starts[line - 1] + column
+
+    def end_loose_text(self):
+        # Loose text runs up to the next tag; its words are known once that tag is reached.
+        if self.loose is not None:
+            self.loose.end = self.position()
+            self.loose = None
+
     def handle_starttag(self, tag, attrs):
+        self.end_loose_text()
+        if tag == "main":
+            self.in_main = True
+        elif tag in UNREAD:
+            self.unread += 1
+        if not self.in_main:
+            return
         if tag in PASSAGES:
-            line, column = self.getpos()
-            start = self.line_starts[line - 1] + column
+            start = self.position()
             passage = Passage(tag, start, start + len(self.get_starttag_text()))
             self.passages.append(passage)
             self.open.append(passage)
+        elif self.open:
+            self.open[-1].targets += [f"{name}={value}" for name, value in attrs if name in TARGETS]
+
+    def handle_startendtag(self, tag, attrs):
+        self.end_loose_text()
 
     def handle_endtag(self, tag):
+        self.end_loose_text()
+        if tag == "main":
+            self.in_main = False
+        elif tag in UNREAD:
+            self.unread = max(0, self.unread - 1)
         if tag in PASSAGES and self.open and self.open[-1].tag == tag:
             self.open.pop()
 
+    def handle_comment(self, data):
+        self.end_loose_text()
+
     def handle_data(self, data):
+        if not self.in_main or self.unread:
+            return
         if self.open:
             self.open[-1].text += data
+        elif data.strip():
+            start = self.position()
+            self.loose = Passage("#text", start, start, data)
+            self.passages.append(self.loose)
+
+    def close(self):
+        super().close()
+        self.end_loose_text()
 
 
 def mark_changes(before: str, after: str) -> tuple[str, int, int]:
-    """`after` with each passage that is not in `before` marked; and how many passages were
-    changed or added, and how many removed."""
+    """`after` with each passage of its main content that is not in `before` marked (its text,
+    or an address or title in it, differs); and how many passages were changed or added, and
+    how many removed."""
     old, new = _Passages(before).passages, _Passages(after).passages
     changed, removed = [], 0
     matcher = SequenceMatcher(None, [p.key for p in old], [p.key for p in new], autojunk=False)
     for operation, i1, i2, j1, j2 in matcher.get_opcodes():
         if operation == "equal":
             continue
-        changed += [p for p in new[j1:j2] if p.text.strip()]
+        changed += [p for p in new[j1:j2] if p.text.strip() or p.targets]
         removed += max(0, (i2 - i1) - (j2 - j1))
     marked = after
     for passage in sorted(changed, key=lambda p: p.start, reverse=True):
-        opening = len(passage.tag) + 1
-        marked = (
-            marked[: passage.start + opening]
-            + MARK
-            + marked[passage.start + opening : passage.end_of_tag]
-            + SAID
-            + marked[passage.end_of_tag :]
-        )
+        marked = passage.marked(marked)
     return marked, len(changed), removed
+
+
+def _main_content(html: str) -> str:
+    found = re.search(r"<main\b.*</main>", html, re.S)
+    return " ".join((found[0] if found else html).split())
 
 
 @dataclass
@@ -130,23 +192,31 @@ def _render_preview(request, snapshot: PageSnapshot, banner: Banner, change_summ
     that differ from the published page marked and the banner above it."""
     model = PAGE_MODELS[snapshot.kind]
     review = PageReview.objects.for_item(model(pk=snapshot.object_id)).first()
-    page = preview(snapshot, review=review, change_summary=change_summary)
-    html = render_page(request, page).content.decode()
     published = (
         PublishedPage.objects.with_review()
         .filter(kind=snapshot.kind, object_id=snapshot.object_id)
         .first()
     )
+    # Who approves it is known only once someone does: until then the page names the approver
+    # of what readers see now, as its review dates are those of now.
+    approved_by = published.approved_by if published else None
+    page = preview(snapshot, review=review, approved_by=approved_by, change_summary=change_summary)
+    html = render_page(request, page).content.decode()
     changed = removed = 0
+    unexplained = False
     if published is not None:
         before = render_page(request, published).content.decode()
+        # Never "no difference" while what readers get differs in a way no passage shows.
+        unexplained = _main_content(before) != _main_content(html)
         html, changed, removed = mark_changes(before, html)
+        unexplained = unexplained and not (changed or removed)
     context = {
         "banner": banner,
         "counted": True,
         "is_new": published is None,
         "changed": changed,
         "removed": removed,
+        "unexplained": unexplained,
     }
     head = render_to_string("reviews/preview/head.html", context, request)
     html = html.replace("</head>", f"{head}</head>", 1)

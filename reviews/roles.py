@@ -33,6 +33,11 @@ def is_reviewer(user) -> bool:
     return bool(roles_of(user))
 
 
+def is_editorial(user) -> bool:
+    """On the editorial team: an editor or a reviewer (an administrator is both)."""
+    return is_editor(user) or is_reviewer(user)
+
+
 def name_of(user) -> str:
     """A person as colleagues know them: their reviewer name, else their full name, else their
     username. Fetch lists with `select_related("…reviewer")` so this asks nothing more."""

@@ -453,10 +453,11 @@ def publish(
     return page
 
 
-def preview(snapshot: PageSnapshot, *, review, change_summary) -> PublishedPage:
+def preview(snapshot: PageSnapshot, *, review, approved_by, change_summary) -> PublishedPage:
     """The page `publish` would make of `snapshot` now, unsaved: what a preview shows."""
     page = PublishedPage(kind=snapshot.kind, object_id=snapshot.object_id)
     _fill_page(page, snapshot, review=review, revision=None, change_summary=change_summary)
+    page.approved_by = approved_by
     page.published_at = timezone.now()
     return page
 

@@ -110,6 +110,24 @@ def who_signs() -> str:
     return f"{first}, then {final} gives the final approval"
 
 
+ROW_GONE = (
+    "Someone else deleted or changed a row here after you opened the page, so this form cannot "
+    "be saved as it is. Copy any text you need, then reload the page to see it as it is now."
+)
+
+
+def say_where_rows_went(formset) -> None:
+    """A row deleted by someone else after the form opened fails on a field no one sees (its
+    id), and the admin does not even show a row it no longer has: the error is said above the
+    rows, not left for the editor to hunt for."""
+    lost = any(
+        field.errors for form in formset.forms if form.is_bound for field in form.hidden_fields()
+    )
+    errors = formset.non_form_errors() if formset.is_bound else []
+    if lost and ROW_GONE not in errors:
+        errors.append(ROW_GONE)
+
+
 class RichTextHelp:
     """For admins and inlines: long text fields say what readers will get from them."""
 
@@ -323,6 +341,8 @@ class ReviewedContentAdmin(RichTextHelp, CheckedIds, VersionAdmin):
         return reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_{name}", args=args)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        for inline in context.get("inline_admin_formsets", []):
+            say_where_rows_went(inline.formset)
         if obj is not None and obj.pk and self.has_own_history:
             context["has_history"] = True
         if obj is not None and obj.pk and self.is_page:
@@ -576,8 +596,10 @@ class ReviewedContentAdmin(RichTextHelp, CheckedIds, VersionAdmin):
 
     def preview_view(self, request, object_id):
         """The page as approving it now would publish it: its latest saved revision, with the
-        rows it shares as they are now."""
+        rows it shares as they are now. For the editorial team only, as a review's preview."""
         obj = self.page_or_404(request, object_id)
+        if not roles.is_editorial(request.user):
+            raise PermissionDenied
         numbers = revision_numbers(obj)
         number = max(numbers.values(), default=1)
         snapshot = build_snapshot(obj)

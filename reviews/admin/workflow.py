@@ -434,7 +434,7 @@ class ReviewRequestAdmin(PageRevisionColumn, ReadOnlyAdmin):
     def preview_view(self, request, pk):
         """Exactly what the reviewers sign off: the snapshot frozen when it was sent."""
         review_request = get_object_or_404(ReviewRequest, pk=pk)
-        if not (roles.roles_of(request.user) or roles.is_editor(request.user)):
+        if not roles.is_editorial(request.user):
             raise PermissionDenied
         item = review_request.item
         number = revision_numbers(item).get(review_request.revision_id) if item else None

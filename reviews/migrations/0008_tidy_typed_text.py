@@ -2,7 +2,7 @@
 every stored text the way saving now does (see therapies.models.content.tidy_text), so that an
 edit to one field never shows another as changed. What readers see does not change."""
 
-from django.db import migrations
+from django.db import IntegrityError, migrations, transaction
 from django.db.models import CharField, TextField
 
 # The rows people type text into, by app.
@@ -43,6 +43,16 @@ def tidy_json(value):
     return value
 
 
+def _update(model, pk, changed):
+    try:
+        with transaction.atomic():
+            model._base_manager.filter(pk=pk).update(**changed)
+    except IntegrityError:
+        # Another row already holds the tidied name: this one keeps its line endings, which
+        # comparisons tidy anyway, rather than the migration failing.
+        pass
+
+
 def tidy_rows(apps, schema_editor):
     models = [apps.get_model(app, name) for app, names in TYPED_TEXT.items() for name in names]
     for model in models:
@@ -53,7 +63,7 @@ def tidy_rows(apps, schema_editor):
             tidied = {f: tidy_text(getattr(row, f)) for f in fields if getattr(row, f)}
             changed = {f: v for f, v in tidied.items() if v != getattr(row, f)}
             if changed:
-                model._base_manager.filter(pk=row.pk).update(**changed)
+                _update(model, row.pk, changed)
     published = apps.get_model("therapies", "PublishedPage")
     for page in published._base_manager.only("pk", "document").iterator():
         document = tidy_json(page.document)

@@ -330,3 +330,14 @@ def test_shared_rows_list_how_many_pages_show_each(seed, as_user):
         expected = "no page" if count == 0 else f"{count} page{'' if count == 1 else 's'}"
         assert shown[condition.name] == expected, condition
     assert any(text.endswith("pages") for text in shown.values())
+
+
+def test_summaries_too_long_to_send_keep_the_newest_and_say_so(seed, as_user):
+    imatinib = therapy("imatinib")
+    for number in range(20):
+        save(as_user("editor"), CHANGE.format(imatinib.pk), note=f"SAVE {number:02} " + "x" * 280)
+    html = as_user("editor").get(f"/admin/therapies/therapy/{imatinib.pk}/submit/").text
+    sent = re.search(r"<textarea[^>]*>\n?(.*?)</textarea>", html, re.S)[1]
+    assert sent.startswith("(Earlier change summaries are left out: see the page&#x27;s history.)")
+    assert "SAVE 19" in sent and "SAVE 00" not in sent
+    assert len(sent.replace("&#x27;", "'")) <= 5000

@@ -360,3 +360,26 @@ def test_a_form_without_its_edit_counter_cannot_overwrite_a_newer_save(imatinib,
     assert "Someone else saved this page after you opened it" in response.text
     imatinib.refresh_from_db()
     assert imatinib.summary == "Editor two's words."
+
+
+def test_a_row_deleted_by_someone_else_is_said_on_the_form(seed, as_user, people):
+    from django.test import Client
+
+    topic = Topic.objects.get()
+    url = f"/admin/therapies/topic/{topic.pk}/change/"
+    mine = open_form(as_user("editor"), url)
+    other = Client()
+    other.force_login(people["editor2"])
+    last = topic.sections.count() - 1
+    post_form(
+        other,
+        url,
+        open_form(other, url),
+        change_summary="Less.",
+        **{f"sections-{last}-DELETE": "on"},
+    )
+    conflict = post_form(as_user("editor"), url, mine, title="Mine", change_summary="Mine.")
+    assert "Someone else saved this page after you opened it" in conflict.text
+    again = post_form(as_user("editor"), url, form_data(conflict.text), change_summary="Mine.")
+    assert "Someone else deleted or changed a row here after you opened the page" in again.text
+    assert 'value="Mine"' in again.text  # what the editor typed is still there

@@ -5,13 +5,14 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from reviews.preview import mark_changes
+from reviews.preview import SAID, mark_changes
 from reviews.versions import revision_numbers
-from tests.admin_forms import save
-from tests.reviews.test_workflow import submit
+from tests.admin_forms import open_form, post_form, save
+from tests.reviews.test_workflow import approve_all, submit
 from therapies.models import GlossaryTerm, SideEffect, Therapy, TherapySideEffect, Topic
 
 NEW_TEXT = "A sentence only the preview has."
@@ -33,7 +34,9 @@ def changed_passages(html: str) -> list[str]:
     """The text of each passage the preview marks as changed."""
     return [
         re.sub(r"<[^>]+>", "", inner).strip()
-        for _tag, inner in re.findall(r"<(\w+) data-changed=\"\"[^>]*>(.*?)</\1>", html, re.S)
+        for _tag, inner in re.findall(
+            r"<(\w+) data-changed=\"\"[^>]*>(.*?)</\1>", html.replace(SAID, "Changed: "), re.S
+        )
     ]
 
 
@@ -80,9 +83,33 @@ def test_only_the_editorial_team_sees_a_preview(seed, client, people):
     reader = get_user_model().objects.create_user("reader", password="pw")
     client.force_login(reader)
     assert client.get(url)["Location"].startswith("/admin/login/")
+    # Staff who may read therapies in the admin but are not on the editorial team.
     staff = get_user_model().objects.create_user("helpdesk", password="pw", is_staff=True)
+    staff.user_permissions.add(Permission.objects.get(codename="view_therapy"))
     client.force_login(staff)
+    assert client.get(admin_url(imatinib, "change")).status_code == 200
     assert client.get(url).status_code == 403
+
+
+def test_a_page_never_reviewed_previews_with_no_approver(seed, as_user):
+    editor, url = as_user("editor"), "/admin/therapies/topic/add/"
+    added = {"title": "Second topic", "slug": "second-topic", "change_summary": "New."}
+    response = post_form(editor, url, open_form(editor, url), **added)
+    assert response.status_code == 302, response.text[:2000]
+    topic = Topic.objects.get(slug="second-topic")
+    html = as_user("clinical").get(admin_url(topic, "preview")).text
+    assert "Nothing of this page is published yet, so all of it is new." in html
+    assert "This information has been approved by" not in html
+
+
+def test_the_preview_names_the_approver_readers_see_now(seed, as_user):
+    imatinib = Therapy.objects.get(slug="imatinib")
+    save(as_user("editor"), admin_url(imatinib, "change"), note="One.", summary="First words.")
+    approve_all(as_user, submit(as_user, imatinib))
+    save(as_user("editor"), admin_url(imatinib, "change"), note="Two.", summary=NEW_TEXT)
+    html = as_user("clinical").get(admin_url(imatinib, "preview")).text
+    assert "approved by senior medical editor Dr Senior" in html
+    assert changed_passages(html) == [f"Changed: {NEW_TEXT}"]
 
 
 def test_the_phone_width_frames_the_same_preview(seed, as_user):
@@ -98,13 +125,31 @@ def test_the_phone_width_frames_the_same_preview(seed, as_user):
     assert "frame-ancestors 'none'" in as_user("clinical").get("/admin/")["Content-Security-Policy"]
 
 
+def in_main(html: str) -> str:
+    return (
+        f'<html><head><script type="application/ld+json">{{"a": 1}}</script></head><body>'
+        f"<nav><p>Menu</p></nav><main>{html}</main></body></html>"
+    )
+
+
 def test_only_the_passages_that_differ_are_marked():
     before = "<ul><li>Tiredness<ul><li>common</li></ul></li><li>Rash</li></ul><p>Same.</p>"
     after = "<ul><li>Tiredness<ul><li>very common</li></ul></li></ul><p>Same.</p><p>New.</p>"
-    marked, changed, removed = mark_changes(before, after)
+    marked, changed, removed = mark_changes(in_main(before), in_main(after))
     assert (changed, removed) == (2, 1)
     assert changed_passages(marked) == ["Changed: very common", "Changed: New."]
     assert "<li>Tiredness<ul>" in marked
+
+
+def test_a_changed_address_and_text_outside_any_paragraph_are_marked_too():
+    before = '<p>See <a href="https://www.nhs.uk/">the leaflet</a>.</p><div>Take 400 mg.</div>'
+    after = '<p>See <a href="https://evil.example/">the leaflet</a>.</p><div>Take 800 mg.</div>'
+    marked, changed, removed = mark_changes(in_main(before), in_main(after))
+    assert (changed, removed) == (2, 0)
+    assert changed_passages(marked) == ["Changed: See the leaflet.", "Changed: Take 800 mg."]
+    assert '<div><span data-changed=""><span class="visually-hidden">' in marked
+    # Only the page's main content: the menu and the JSON-LD are never touched.
+    assert marked.count("data-changed") == 2 and '{"a": 1}' in marked
 
 
 def preview_queries(client, urls) -> list[int]:

@@ -91,3 +91,12 @@ def test_remarks_stored_as_open_comments_before_are_left_with_their_sign_offs(
     migration.remove_remark_copies(apps, None)
     assert list(ReviewComment.objects.all()) == [asked]
     assert SignOff.objects.get().comment == REMARK
+
+
+def test_a_decision_that_is_neither_button_is_answered(imatinib, as_user):
+    edit_summary(as_user, imatinib, "Imatinib is a tablet.")
+    request = submit(as_user, imatinib)
+    response = decide(as_user, request, "clinical", "clinical_reviewer", decision="published")
+    assert response.status_code == 200
+    assert "Press Approve or Request changes." in response.text
+    assert not SignOff.objects.exists()

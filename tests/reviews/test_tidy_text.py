@@ -61,3 +61,21 @@ def test_text_stored_before_is_tidied_by_the_migration(imatinib, people):
     migration.tidy_rows(apps, None)
     assert Therapy.objects.get(pk=imatinib.pk).when_used == "One.\n\nTwo."
     assert Reviewer.objects.get(user=people["clinical"]).declaration == "None.\n"
+
+
+def test_a_name_unique_only_by_its_line_endings_is_a_form_error(seed, as_user):
+    client, url = as_user("editor"), "/admin/therapies/condition/add/"
+    first = {"name": "Tidy\nCondition", "slug": "tidy-a", "change_summary": "Added."}
+    assert post_form(client, url, open_form(client, url), **first).status_code == 302
+    second = {"name": "Tidy \r\nCondition", "slug": "tidy-b", "change_summary": "Added."}
+    response = post_form(client, url, open_form(client, url), **second)
+    assert response.status_code == 200
+    assert "Condition with this Name already exists." in response.text
+    assert 'value="tidy-b"' in response.text  # what the editor typed is kept
+
+
+def test_the_migration_leaves_a_row_whose_tidied_name_is_taken(imatinib):
+    Therapy._base_manager.filter(pk=imatinib.pk).update(generic_name="sunitinib ")
+    migration = importlib.import_module("reviews.migrations.0008_tidy_typed_text")
+    migration.tidy_rows(apps, None)
+    assert Therapy.objects.get(pk=imatinib.pk).generic_name == "sunitinib "

@@ -34,17 +34,25 @@ def tidy_text(text: str) -> str:
 
 
 class TypedText(models.Model):
-    """A row whose text people type: saved tidied (see tidy_text), however it arrives."""
+    """A row whose text people type: saved tidied (see tidy_text), however it arrives, and
+    checked tidied, so a name that is unique only by its line endings is a form error."""
 
     class Meta:
         abstract = True
 
     def save(self, *args, **kwargs):
+        self.tidy()
+        super().save(*args, **kwargs)
+
+    def clean_fields(self, exclude=None):
+        self.tidy()
+        super().clean_fields(exclude)
+
+    def tidy(self) -> None:
         for field in self._meta.concrete_fields:
             value = getattr(self, field.attname)
             if isinstance(field, models.CharField | models.TextField) and isinstance(value, str):
                 setattr(self, field.attname, tidy_text(value))
-        super().save(*args, **kwargs)
 
 
 class VersionedModel(TypedText):
