@@ -91,9 +91,11 @@ def test_make_links_e_mails_to_the_port_it_serves_on(target):
     root = Path(__file__).resolve().parents[2]
 
     def dry_run(**env) -> str:
-        environ = {k: v for k, v in os.environ.items() if k not in {"PORT", "SITE_URL"}}
+        # Not the settings of a make this runs under (`make test`), which would change its output.
+        outer = {"PORT", "SITE_URL", "MAKEFLAGS", "MAKELEVEL", "MFLAGS"}
+        environ = {k: v for k, v in os.environ.items() if k not in outer}
         result = subprocess.run(
-            ["make", "--dry-run", "--always-make", target],
+            ["make", "--dry-run", "--always-make", "--no-print-directory", target],
             cwd=root,
             env={**environ, **env},
             capture_output=True,
