@@ -9,21 +9,25 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery, TextField
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import Truncator
+from django.utils.text import Truncator, capfirst
 from reversion.models import Revision, Version
 
 from reviews import roles, signing
 from reviews.models import EditorialRole, PageReview, ReminderRun, ReviewComment, ReviewRequest
+from therapies import readability
 from therapies.models import (
     PAGE_MODELS,
     Feedback,
+    InformationPage,
     PublishedPage,
     ReadingLevel,
     Reference,
+    SideEffect,
     Therapy,
+    Topic,
 )
 
 
@@ -154,6 +158,31 @@ def _comments_waiting_for(user) -> list[Entry]:
     return entries
 
 
+def _missing_safety_information(model) -> list[Entry]:
+    """The pages with a safety section still empty, each once with the sections it lacks: one
+    query, however many pages. An empty section is shown to nobody, so until it is written
+    from a source, readers get only the standard 999 and NHS 111 box."""
+    names = model.SAFETY_FIELDS
+    empty = Q()
+    for name in names:
+        empty |= Q(**{name: ""})
+    entries = []
+    for page in model._default_manager.filter(empty):
+        missing = [
+            f"“{capfirst(model._meta.get_field(name).verbose_name)}”"
+            for name in names
+            if not getattr(page, name)
+        ]
+        entries.append(
+            Entry(
+                str(page),
+                change_url(model, page.pk),
+                f"safety text not written: {', '.join(missing)}",
+            )
+        )
+    return entries
+
+
 def _incomplete_content() -> list[Entry]:
     entries = [
         Entry(str(t), change_url(Therapy, t.pk), "no side effects listed")
@@ -163,11 +192,15 @@ def _incomplete_content() -> list[Entry]:
         Entry(str(t), change_url(Therapy, t.pk), "no condition it treats")
         for t in Therapy.objects.filter(indications__isnull=True)
     ]
+    entries += _missing_safety_information(Therapy)
+    entries += _missing_safety_information(SideEffect)
     entries += [
         Entry(str(r), change_url(Reference, r.pk), "reference with no year or no link")
         for r in Reference.objects.filter(Q(year__isnull=True) | (Q(doi="") & Q(url="")))
     ]
     for model in PAGE_MODELS.values():
+        if model is InformationPage:
+            continue  # a page about the site (privacy, cookies…) needs no sources
         entries += [
             Entry(
                 str(obj),
@@ -176,6 +209,28 @@ def _incomplete_content() -> list[Entry]:
             )
             for obj in model._default_manager.filter(references__isnull=True)
         ]
+    entries += _promised_videos()
+    return entries
+
+
+def _promised_videos() -> list[Entry]:
+    """Pages that tell readers of a video and link to none. Found in the database first (one
+    query a kind of page), so only the few pages that mention a video are looked at closely."""
+    entries = []
+    for model in PAGE_MODELS.values():
+        mentions = Q(pk__in=[])
+        for column in model._meta.concrete_fields:
+            if isinstance(column, TextField):
+                mentions |= Q(**{f"{column.name}__icontains": "video"})
+        if model is Topic:
+            mentions |= Q(sections__body__icontains="video")
+        for page in model._default_manager.filter(mentions).distinct():
+            if readability.promised_videos(page):
+                entries.append(
+                    Entry(
+                        str(page), change_url(model, page.pk), "mentions a video but links to none"
+                    )
+                )
     return entries
 
 

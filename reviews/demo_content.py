@@ -173,9 +173,9 @@ def _publish_batches(therapies: list[Therapy], revisions: dict[int, Revision]) -
     for start in range(0, len(therapies), BATCH):
         ids = [t.pk for t in therapies[start : start + BATCH]]
         snapshots = [therapy_snapshot(t, {}) for t in therapies_for_snapshots().filter(pk__in=ids)]
-        publishing.publish_in_bulk(
-            snapshots, reviews=review_of, revisions=revisions, summary="Generated content."
-        )
+        # "Generated content." is for the editorial team (the publication's summary): readers
+        # are given no note of what changed.
+        publishing.publish_in_bulk(snapshots, reviews=review_of, revisions=revisions, summary="")
         Publication.objects.bulk_create(
             [
                 Publication(

@@ -5,8 +5,15 @@ from django.template.loader import render_to_string
 
 from reviews import changes
 from reviews.compare import compare
-from reviews.models import NOTE_LENGTH, EditorialRole, ReferenceCheck, SignOff
+from reviews.models import (
+    NOTE_LENGTH,
+    READER_NOTE_LENGTH,
+    EditorialRole,
+    ReferenceCheck,
+    SignOff,
+)
 from reviews.versions import latest_revision, versions_of
+from therapies import readability
 
 
 class ContentForm(forms.ModelForm):
@@ -129,13 +136,31 @@ class SubmitForm(forms.Form):
     summary = forms.CharField(
         max_length=NOTE_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
-        help_text="What changed and why. Every reviewer reads this first.",
+        help_text="Only the editorial team reads this. What changed and why: every reviewer "
+        "reads this first.",
+    )
+    reader_note = forms.CharField(
+        label="What changed, for readers",
+        required=False,
+        max_length=READER_NOTE_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 80}),
+        help_text="Readers see this on the page and in the feed, with the date it is published. "
+        "Write a sentence or two in plain English, for example “We added what to do if you "
+        "miss a dose.” Leave it empty for a change too small to mention, such as a spelling: "
+        "readers are then told nothing of it.",
     )
     is_review = forms.BooleanField(
         required=False,
         label="This change is the page's scheduled review",
         help_text="Approving it then moves the review dates, once every source is checked.",
     )
+
+    def reader_note_report(self) -> readability.Report | None:
+        """How plain the note for readers is, once one has been typed."""
+        note = self.data.get(self.add_prefix("reader_note"), "") if self.is_bound else ""
+        # Measured only as long as a note may be: the form refuses a longer one anyway.
+        note = note[: self.fields["reader_note"].max_length]
+        return readability.report_of_text(note) if note.strip() else None
 
     def __init__(self, *args, saved_summary: str = "", **kwargs):
         """`saved_summary`: what the editors said when they saved the change, to start from."""

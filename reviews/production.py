@@ -3,9 +3,17 @@ page readers saw was made, checked and approved."""
 
 from reviews.authorship import authors_of_publication
 from reviews.compare import flatten
-from reviews.models import AuditEvent, PageReview, Publication, ReferenceCheck, ReviewRequest
+from reviews.models import (
+    AuditEvent,
+    EditorialRole,
+    PageReview,
+    Publication,
+    ReferenceCheck,
+    ReviewRequest,
+    SignOff,
+)
 from reviews.versions import revision_number
-from therapies.models import KIND_OF_MODEL, Feedback, Therapy
+from therapies.models import KIND_OF_MODEL, Feedback, PublishedPage, Therapy
 
 
 def _readable_document(snapshot: dict) -> list[tuple[str, str]]:
@@ -52,6 +60,27 @@ def production_record(publication: Publication) -> dict:
         )
     )
     sign_offs = [s for r in requests for s in r.sign_offs.select_related("reviewer", "signer")]
+    # A review that found no change needed approves this version again: the latest such final
+    # approval, not the publication's, is the one readers are told of.
+    reapproval = (
+        SignOff.objects.filter(
+            review_request__in=[r for r in requests if r.state == ReviewRequest.State.CONFIRMED],
+            role=EditorialRole.SENIOR_MEDICAL_EDITOR,
+            decision=SignOff.Decision.APPROVED,
+        )
+        .select_related("signer")
+        .order_by("-signed_at")
+        .first()
+    )
+    shown = (
+        PublishedPage.objects.filter(
+            kind=KIND_OF_MODEL[content_type.model],
+            object_id=publication.object_id,
+            revision=publication.revision,
+        )
+        .select_related("approved_by")
+        .first()
+    )
     # Each reviewer's declaration as it was when they signed (or approved).
     signers = [s.signer for s in sign_offs if s.signer_id] + [publication.approved_by]
     declarations = list({signer.pk: signer for signer in signers if signer}.values())
@@ -87,6 +116,8 @@ def production_record(publication: Publication) -> dict:
         .select_related("reference", "checked_by")
         .order_by("reference__authors", "-checked_on"),
         "declarations": declarations,
+        "reapproval": reapproval,
+        "shown_approver": shown.approved_by if shown else None,
         "page_review": PageReview.objects.filter(
             content_type=content_type, object_id=publication.object_id
         )

@@ -60,6 +60,7 @@ CONTENT_MODELS = [
     "topic",
     "topicsection",
     "topicsectiontherapy",
+    "informationpage",
 ]
 WORKFLOW_RECORDS = [
     "reviewrequest",

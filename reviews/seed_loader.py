@@ -28,6 +28,7 @@ from therapies.models import (
     DrugClass,
     GlossaryTerm,
     Indication,
+    InformationPage,
     Reference,
     SideEffect,
     Therapy,
@@ -138,6 +139,12 @@ class SeedLoader:
                 term.references.set(cited)
                 self.record_revision(term, "Drafted for the glossary; needs review.")
                 self.counts["glossary drafts awaiting review"] += 1
+        for p in data.get("information_pages", []):
+            page, write = self.upsert(InformationPage, {"slug": p["slug"]}, without(p, "slug"))
+            if write:
+                # Not published: nobody has reviewed them yet.
+                self.record_revision(page, "Drafted; to be finished and sent for review.")
+                self.counts["information page drafts awaiting review"] += 1
         for t in data["topics"]:
             fields = without(t, "slug", "sections")
             topic, write = self.upsert(Topic, {"slug": t["slug"]}, fields)

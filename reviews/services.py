@@ -34,7 +34,14 @@ from reviews.versions import (
     versions_of,
 )
 from therapies import publishing
-from therapies.models import PAGE_MODELS, PublishedPage, Reference, SiteEdition, WithdrawnPage
+from therapies.models import (
+    PAGE_MODELS,
+    Organisation,
+    PublishedPage,
+    Reference,
+    SiteEdition,
+    WithdrawnPage,
+)
 from therapies.publishing import PageSnapshot, PublishingError, build_snapshot, pages_showing
 
 Action = AuditEvent.Action
@@ -80,16 +87,43 @@ def delete_feedback(*, feedback, user) -> None:
     feedback.delete()
 
 
+@transaction.atomic
+def change_organisation(*, organisation: Organisation, user, changed: dict) -> Organisation:
+    """Save the organisation's settings, which every page shows: an administrator's alone. The
+    audit trail keeps each field changed, with what it was and what it is now. `changed` maps
+    each field changed to its value before."""
+    if not user.is_superuser:
+        raise PermissionDenied("Only an administrator changes the organisation's settings.")
+    organisation.full_clean()
+    organisation.save()  # and a new edition: readers see the change at once
+    described = [
+        f"{Organisation._meta.get_field(name).verbose_name} from “{before or ''}” to "
+        f"“{getattr(organisation, name)}”"
+        for name, before in changed.items()
+    ]
+    audit(
+        action=Action.SAVE,
+        item=organisation,
+        actor=user,
+        comment=f"Organisation settings changed: {'; '.join(described)}."
+        if described
+        else "Organisation settings saved with no change.",
+    )
+    return organisation
+
+
 def published_page_of(item: models.Model) -> PublishedPage | None:
     return PublishedPage.objects.filter(kind=item.page_kind, object_id=item.pk).first()
 
 
 @transaction.atomic
 def submit_for_review(
-    *, item: models.Model, user, summary: str, is_review: bool = False
+    *, item: models.Model, user, summary: str, is_review: bool = False, reader_note: str = ""
 ) -> ReviewRequest:
     """Send the page's latest revision for review. `is_review`: this change is its scheduled
-    review, so approving it moves the review dates once every reference is checked."""
+    review, so approving it moves the review dates once every reference is checked.
+    `summary` is for the editorial team only; `reader_note`, if any, is what readers are told
+    of the change once it is published."""
     revision = _check_can_submit(item, user, summary)
     # Freeze what readers will see, shared rows (conditions, references…) included: that is
     # what the reviewers approve, and what the final approval publishes. The shared rows are
@@ -110,7 +144,15 @@ def submit_for_review(
             "Readers already see exactly this revision: change something first, or record a "
             "review with no change needed."
         )
-    return open_request(item, user, summary, revision, snapshot.as_json(), is_review=is_review)
+    return open_request(
+        item,
+        user,
+        summary,
+        revision,
+        snapshot.as_json(),
+        is_review=is_review,
+        reader_note=reader_note.strip(),
+    )
 
 
 def _lock_rows(rows: list[list]) -> None:
@@ -228,6 +270,9 @@ def sign_off(*, review_request: ReviewRequest, reviewer, role: str, decision: st
         transaction.on_commit(lambda: notifications.changes_requested(request, signed))
     elif is_final and request.no_change:
         record_review(item=item, approver=signer, request=request)
+        # The page is as it was, with no change to tell readers of; only who last approved it
+        # is new.
+        publishing.name_approver(item.page_kind, item.pk, signer)
         request.close(State.CONFIRMED)
     elif is_final:
         publish_revision(
@@ -274,8 +319,12 @@ def publish_revision(
     approved_by: ReviewerSnapshot | None = None,
     comment="",
     review_request: ReviewRequest | None = None,
+    reader_note: str = "",
 ) -> PublishedPage:
-    """Publish `snapshot`, built from `revision`, as approved by `approved_by`."""
+    """Publish `snapshot`, built from `revision`, as approved by `approved_by`.
+
+    The summary (the review request's, or `comment`) stays with the editorial team; readers are
+    told only the note written for them (the review request's, or `reader_note`), if any."""
     review = PageReview.objects.for_item(item).first()
     if review is None:
         # A page's first publication is its first review.
@@ -293,7 +342,7 @@ def publish_revision(
             review=review,
             revision=revision,
             approved_by=approved_by,
-            change_summary=summary,
+            change_summary=review_request.reader_note if review_request else reader_note,
         )
     except PublishingError as error:
         raise WorkflowError(str(error)) from error

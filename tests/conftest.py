@@ -31,6 +31,7 @@ def empty_cache():
     """Each test starts with nothing cached: no page or rate count from another test."""
     from django.core.cache import cache
 
+    from therapies import context_processors
     from therapies.editions import edition_clock
     from therapies.filters import published_choices
     from therapies.page_cache import local_pages
@@ -38,6 +39,7 @@ def empty_cache():
     cache.clear()
     local_pages.clear()
     edition_clock.forget()
+    context_processors.forget()
     published_choices.cache_clear()
 
 

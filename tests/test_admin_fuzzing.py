@@ -35,7 +35,7 @@ from reviews import roles
 from reviews.admin.base import ReviewedContentAdmin
 from reviews.seed_loader import load_seed_content
 from tests.admin_forms import form_data, log_in
-from therapies.models import SideEffect, Therapy, Topic, TopicSection
+from therapies.models import SideEffect, Therapy, Topic, TopicSection, tidy_text
 
 # Every content model the editors' permission table names and the admin has a page for.
 EDITED = sorted(
@@ -493,7 +493,8 @@ def test_an_admin_form_saves_cleanly_or_keeps_what_was_typed(editor, model, mode
 
 
 def check_saved(page: Page, saved, edits: dict, typed: dict) -> None:
-    """What is saved is what was typed, stripped as the form cleans it."""
+    """What is saved is what was typed, stripped as the form cleans it and tidied as the
+    model saves typed text (line endings as "\n", no spaces at line ends)."""
     deleted = {
         name.removesuffix("-DELETE")
         for name, value in edits.items()
@@ -503,7 +504,7 @@ def check_saved(page: Page, saved, edits: dict, typed: dict) -> None:
     for name, (field, text, new_row) in typed.items():
         if field.kind == "url":
             continue  # cleaning may add a scheme
-        expected = text.strip()
+        expected = tidy_text(text.strip())
         if field.row is None:
             if hasattr(saved, field.field_name) and field.field_name != "change_summary":
                 assert getattr(saved, field.field_name) == expected, name

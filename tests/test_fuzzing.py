@@ -110,6 +110,7 @@ def test_a_null_character_in_an_admin_address_is_a_clear_refusal(seed, address):
         assert "could not be used" in response.text
 
 
+@pytest.mark.django_db  # the page names the organisation, from the database
 def test_a_value_the_database_refuses_is_a_400_not_an_outage(rf):
     from django.db import DataError
 

@@ -5,11 +5,12 @@ import datetime
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
-from django.test import override_settings
+from django.test import RequestFactory, override_settings
 from django.test.utils import CaptureQueriesContext
 
 from reviews.models import PageReview
 from reviews.versions import versions_of
+from therapies.context_processors import current_site
 from therapies.models import PublishedFacet, PublishedPage, SideEffect, Therapy, TherapySideEffect
 from therapies.publishing import build_snapshot
 
@@ -81,6 +82,8 @@ def queries_for(client, url) -> int:
 
 
 def counts(client, urls) -> dict[str, int]:
+    # The organisation's details are read once per edition of the site, not per request.
+    current_site(RequestFactory().get("/"))
     return {url: queries_for(client, url) for url in urls}
 
 

@@ -3,14 +3,17 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import format_html
 
 from therapies import rich_text
-from therapies.models import PublishedChange, PublishedPage
+from therapies.models import Organisation, PublishedChange, PublishedPage
 
 
 class LatestChangesFeed(Feed):
     """Each publication of a page readers can still see, newest first."""
 
     feed_type = Atom1Feed
-    title = "sarcomainfo: latest changes"
+
+    def title(self):
+        return f"{Organisation.objects.current().name}: latest changes"
+
     subtitle = "New and updated information about sarcoma treatments, after review and approval."
     link = "/"
 

@@ -78,6 +78,17 @@ def describe(page: PublishedPage, url: str, references: list[dict], review=None)
     return data
 
 
+def breadcrumbs(trail: list[tuple[str, str]]) -> dict:
+    """The page's breadcrumbs, as (name, full address) from Home to the page itself."""
+    return {
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {"@type": "ListItem", "position": position, "name": name, "item": url}
+            for position, (name, url) in enumerate(trail, start=1)
+        ],
+    }
+
+
 def script(data: dict) -> SafeString:
     text = json.dumps(data, ensure_ascii=False).translate(UNSAFE)
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))

@@ -177,7 +177,10 @@ class PublicPageCacheMiddleware:
             or not _serves_public_page(request)
         ):
             return self.get_response(request)
-        key = page_key(request, edition_clock.token())
+        # Kept on the request: what the page shows of the site itself is read for this edition
+        # (therapies/context_processors.py) without asking the database for it again.
+        request.site_edition = edition_clock.token()
+        key = page_key(request, request.site_edition)
         page = local_pages.get(key) or self.shared(key)
         if page is not None:
             return page.response(request, "hit")

@@ -1,7 +1,8 @@
 """Freezing working rows into the published read model.
 
 This module is the one writer of what readers see: `publish` (and `publish_in_bulk` for
-generated content), `withdraw` and `remove`. Nothing else writes the published tables.
+generated content), `name_approver`, `withdraw` and `remove`. Nothing else writes the published
+tables.
 """
 
 from dataclasses import asdict, dataclass, field
@@ -27,6 +28,7 @@ from therapies.models import (
     DrugClass,
     GlossaryTerm,
     Indication,
+    InformationPage,
     PageKind,
     PublishedChange,
     PublishedCitation,
@@ -198,6 +200,10 @@ def therapy_snapshot(therapy: Therapy, approved: dict[int, tuple[str, str]]) -> 
         "side_effects": side_effects,
         "availability": availability,
         "availability_note": therapy.availability_note,
+        "contact_team_straight_away": therapy.contact_team_straight_away,
+        "missed_dose": therapy.missed_dose,
+        "other_medicines": therapy.other_medicines,
+        "pregnancy_and_contraception": therapy.pregnancy_and_contraception,
         "references": [_reference_document(ref) for ref in therapy.references.all()],
     }
     facets = {(PublishedFacet.Name.CONDITION, c["slug"], c["name"]) for c in conditions.values()}
@@ -250,6 +256,7 @@ def _build_side_effect(side_effect: SideEffect) -> PageSnapshot:
             "medical_name": side_effect.medical_name,
             "what_it_is": side_effect.what_it_is,
             "what_helps": side_effect.what_helps,
+            "when_to_get_help": side_effect.when_to_get_help,
             "references": [_reference_document(ref) for ref in references],
         },
         shown_rows=shown_rows(*references),
@@ -296,9 +303,39 @@ def _build_topic(topic: Topic) -> PageSnapshot:
             "references": [_reference_document(ref) for ref in references],
             "references_note": topic.references_note,
             "production_note": topic.production_note,
+            "adapted_from": _adapted_from(topic),
         },
         # Its sections too: one that moves in from another topic brings its writers with it.
         shown_rows=shown_rows(*references, *sections),
+    )
+
+
+def _adapted_from(topic: Topic) -> dict | None:
+    """The credit to the organisation whose page this one is adapted from, if it is."""
+    if not topic.adapted_from_organisation:
+        return None
+    reviewed = topic.adapted_from_reviewed
+    return {
+        "organisation": topic.adapted_from_organisation,
+        "title": topic.adapted_from_title,
+        "reviewed": reviewed.isoformat() if reviewed else "",
+        "reviewed_label": f"{reviewed.day} {reviewed:%B %Y}" if reviewed else "",
+    }
+
+
+def _build_information_page(page: InformationPage) -> PageSnapshot:
+    references = list(page.references.all())
+    return PageSnapshot(
+        kind=PageKind.INFORMATION,
+        object_id=page.pk,
+        slug=page.slug,
+        title=page.title,
+        document={
+            "title": page.title,
+            "body": page.body,
+            "references": [_reference_document(ref) for ref in references],
+        },
+        shown_rows=shown_rows(*references),
     )
 
 
@@ -307,6 +344,7 @@ BUILDERS = {
     SideEffect: _build_side_effect,
     GlossaryTerm: _build_glossary_term,
     Topic: _build_topic,
+    InformationPage: _build_information_page,
 }
 
 
@@ -328,6 +366,7 @@ SHOWN_ON = {
         (Therapy, "references"),
         (SideEffect, "references"),
         (GlossaryTerm, "references"),
+        (InformationPage, "references"),
     ],
     SideEffect: [(Therapy, "side_effect_links__side_effect")],
 }
@@ -451,6 +490,16 @@ def publish(
         Q(slug=page.slug) | Q(object_id=page.object_id)
     ).delete()
     return page
+
+
+def name_approver(kind: str, object_id: int, approved_by) -> None:
+    """A review confirmed the published page as it is: `approved_by` gave its latest final
+    approval, so readers are told that name from now on. The page, its date and its change note
+    stay as they were, and the feed (which lists publications) gains nothing."""
+    page = PublishedPage.objects.select_for_update().filter(kind=kind, object_id=object_id).first()
+    if page is not None and page.approved_by_id != approved_by.pk:
+        page.approved_by = approved_by
+        page.save(update_fields=["approved_by"])
 
 
 def preview(snapshot: PageSnapshot, *, review, approved_by, change_summary) -> PublishedPage:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 import textstat
 from django.conf import settings
+from django.db import models
 
 from therapies import rich_text
 from therapies.models import BrandName, GlossaryTerm, ReadingLevel, Therapy, Topic
@@ -91,17 +92,26 @@ def paragraphs_of(item) -> list[str]:
             found += [as_sentence(section["heading"]), *split(section["body"])]
             for therapy_id in section["therapies"]:
                 if therapy_id in therapies:
-                    found += _therapy_paragraphs(therapies[therapy_id])
+                    found += _therapy_paragraphs(therapies[therapy_id], own_page=False)
         return [p for p in found if p]
     return _therapy_paragraphs(item)
 
 
-def _therapy_paragraphs(therapy: Therapy) -> list[str]:
+def _therapy_paragraphs(therapy: Therapy, *, own_page: bool = True) -> list[str]:
+    """A therapy's text in the order its page shows it. A topic shows it without the safety
+    sections (it links to them on the therapy's page), so they are measured there only."""
     document = build_snapshot(therapy).document
     found = [as_sentence(document["generic_name"].capitalize())]
+    if own_page:
+        found += split(document["contact_team_straight_away"])
     for key in ["summary", "how_it_works", "when_used", "how_taken"]:
         found += split(document[key])
+    if own_page:
+        found += split(document["missed_dose"])
     found += [as_sentence(effect["name"]) for effect in document["side_effects"]]
+    if own_page:
+        found += split(document["pregnancy_and_contraception"])
+        found += split(document["other_medicines"])
     found += split(document["availability_note"])
     return [p for p in found if p]
 
@@ -146,7 +156,16 @@ def medical_words(text: str, known: set[str]) -> list[str]:
 
 
 def report(item) -> Report:
-    paragraphs = paragraphs_of(item)
+    return _report(paragraphs_of(item))
+
+
+def report_of_text(text: str) -> Report:
+    """The same measures of a text readers see apart from a page's own, such as a note of
+    what changed."""
+    return _report(split(text))
+
+
+def _report(paragraphs: list[str]) -> Report:
     text = "\n".join(paragraphs)
     all_sentences = [s for p in paragraphs for s in _sentences_of(p)]
     words = sum(len(s.split()) for s in all_sentences)
@@ -186,3 +205,26 @@ def forget(page) -> None:
     """A deleted page leaves the list of pages that are hard to read."""
     if isinstance(page, Therapy | Topic):
         ReadingLevel.objects.filter(kind=page.page_kind, object_id=page.pk).delete()
+
+
+def promised_videos(item) -> list[str]:
+    """The sentences of the page's own text that tell readers of a video while the text links
+    to none: a promise readers cannot keep, so not printed (rich_text.without_unkept_promises).
+    Editors decide: add the link, or take the mention out. A topic's text is its own and its
+    sections'."""
+    texts = [
+        getattr(item, column.name)
+        for column in item._meta.concrete_fields
+        if isinstance(column, models.TextField)
+    ]
+    if isinstance(item, Topic):
+        texts += [section.body for section in item.sections.all()]
+    return [
+        sentence
+        for text in texts
+        if rich_text.VIDEO.search(text) and "href=" not in rich_text.render(text)
+        # As written: what readers get leaves the promise out.
+        for paragraph in re.split(r"\n\s*\n", text)
+        for sentence in _sentences_of(" ".join(paragraph.split()))
+        if rich_text.VIDEO.search(sentence)
+    ]

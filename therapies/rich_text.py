@@ -55,10 +55,35 @@ def _without_protocol_relative_links(tag: str, attribute: str, value: str) -> st
     return value
 
 
-@lru_cache(maxsize=4096)
-def _sanitised_html(text: str) -> str:
+# A page may tell readers of a video only where it links to one.
+VIDEO = re.compile(r"\bvideos?\b", re.IGNORECASE)
+# "You can also watch a video about…": a sentence that sends the reader to a video.
+PROMISED_VIDEO = re.compile(r"\b(?:watch|see|view)\b[^.!?\n]*\bvideos?\b", re.IGNORECASE)
+SENTENCE_ENDS = re.compile(r"(?<=[.!?])\s+")
+# Lists, headings, quotes, tables and HTML blocks are never cut: only sentences of prose.
+NOT_PROSE = re.compile(r"^\s*(?:[-*+#>|<]|\d+[.)])")
+
+
+def without_unkept_promises(text: str) -> str:
+    """`text` without the sentences of prose that send readers to a video when the text links
+    to nothing: a promise the page cannot keep is not printed. Editors are told of it on the
+    page's form and the dashboard (readability.promised_videos), and decide: add the link, or
+    take it out. Nothing else is ever left out."""
+    if not PROMISED_VIDEO.search(text) or "href=" in _clean(MARKDOWN.render(text.strip())):
+        return text
+    paragraphs = []
+    for paragraph in text.split("\n\n"):
+        if PROMISED_VIDEO.search(paragraph) and not NOT_PROSE.match(paragraph):
+            sentences = SENTENCE_ENDS.split(paragraph)
+            paragraph = " ".join(s for s in sentences if not PROMISED_VIDEO.search(s))
+        if paragraph.strip():
+            paragraphs.append(paragraph)
+    return "\n\n".join(paragraphs)
+
+
+def _clean(html_text: str) -> str:
     return nh3.clean(
-        MARKDOWN.render(text.strip()),
+        html_text,
         tags=TAGS,
         clean_content_tags=REMOVED_WITH_CONTENT,
         attributes=ATTRIBUTES,
@@ -66,6 +91,11 @@ def _sanitised_html(text: str) -> str:
         url_schemes=URL_SCHEMES,
         link_rel="noopener noreferrer nofollow",
     ).strip()
+
+
+@lru_cache(maxsize=4096)
+def _sanitised_html(text: str) -> str:
+    return _clean(MARKDOWN.render(without_unkept_promises(text.strip())))
 
 
 def render(text: str | None) -> SafeString:

@@ -21,6 +21,11 @@ urlpatterns = [
         name="side_effect_detail",
     ),
     path("glossary/", public_page(views.glossary), name="glossary"),
+    path(
+        "about/<slug:slug>/",
+        public_page(views.InformationPageView.as_view()),
+        name="information_page",
+    ),
     path("feed/", public_page(LatestChangesFeed()), name="feed"),
     path("feedback/thanks/", views.feedback_thanks, name="feedback_thanks"),
     path("feedback/<slug:kind>/<slug:slug>/", views.feedback, name="feedback"),

@@ -10,7 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_http_methods
 from django.views.generic import DetailView
 
-from therapies import jsonld
+from therapies import jsonld, navigation
 from therapies.filters import TherapyFilter
 from therapies.forms import FeedbackForm
 from therapies.glossing import Glossary
@@ -143,6 +143,7 @@ class TherapyDetailView(PublishedPageView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["published_side_effects"] = published_side_effects([self.object])
+        context["guides"] = navigation.guides_presenting(self.object.object_id)
         return context
 
 
@@ -154,6 +155,13 @@ class SideEffectDetailView(PublishedPageView):
         context = super().get_context_data(**kwargs)
         context["therapies"] = PublishedPage.objects.causing(self.object.slug)
         return context
+
+
+class InformationPageView(PublishedPageView):
+    """A page about the site itself: about us, contact, privacy, cookies, accessibility."""
+
+    kind = PageKind.INFORMATION
+    template_name = "therapies/information_page.html"
 
 
 def glossary(request):
@@ -188,6 +196,7 @@ DETAIL_VIEWS = {
     PageKind.TOPIC: TopicDetailView,
     PageKind.THERAPY: TherapyDetailView,
     PageKind.SIDE_EFFECT: SideEffectDetailView,
+    PageKind.INFORMATION: InformationPageView,
 }
 
 

@@ -358,6 +358,7 @@ class ReviewedContentAdmin(RichTextHelp, CheckedIds, VersionAdmin):
                 "not_helpful": feedback.filter(helpful=False).count(),
             }
             context["feedback_latest"] = feedback.exclude(comment="")[:5]
+            context["promised_videos"] = readability.promised_videos(obj)
             if isinstance(obj, Therapy | Topic):
                 context["readability"] = readability.report(obj)
                 context["smog_limit"] = settings.READABILITY_SMOG_LIMIT
@@ -524,13 +525,16 @@ class ReviewedContentAdmin(RichTextHelp, CheckedIds, VersionAdmin):
             request.POST or None,
             saved_summary="" if request.method == "POST" else summary_to_send(obj),
         )
-        if request.method == "POST" and form.is_valid():
+        # "Check" shows how plain the note for readers is, and sends nothing.
+        checking = "check_reader_note" in request.POST
+        if request.method == "POST" and form.is_valid() and not checking:
             try:
                 services.submit_for_review(
                     item=obj,
                     user=request.user,
                     summary=form.cleaned_data["summary"],
                     is_review=form.cleaned_data["is_review"],
+                    reader_note=form.cleaned_data["reader_note"],
                 )
             except WorkflowError as error:
                 form.add_error(None, str(error))
@@ -560,6 +564,8 @@ class ReviewedContentAdmin(RichTextHelp, CheckedIds, VersionAdmin):
             if latest
             else None,
             "reader_changes": reader_changes(obj),
+            "reader_note": form.reader_note_report(),
+            "smog_limit": settings.READABILITY_SMOG_LIMIT,
         }
         return TemplateResponse(request, "admin/reviews/submit.html", context)
 

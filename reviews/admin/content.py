@@ -1,6 +1,8 @@
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.contenttypes.admin import GenericStackedInline
 from django.core.exceptions import PermissionDenied
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Max
 from django.shortcuts import get_object_or_404, redirect
@@ -21,6 +23,8 @@ from therapies.models import (
     Feedback,
     GlossaryTerm,
     Indication,
+    InformationPage,
+    Organisation,
     PublishedPage,
     Reference,
     SideEffect,
@@ -67,6 +71,15 @@ class AvailabilityInline(TabularInline):
     extra = 0
 
 
+# Safety text is read by someone worried about a symptom: it says only what a cited source
+# says, and an empty field is better than general advice (the page then shows the standard
+# 999 and NHS 111 box alone, and the dashboard lists the field as incomplete).
+SAFETY_HELP = (
+    "Shown to readers only when filled in. Write only what a cited source says; leave a field "
+    "empty rather than guess. Every page also shows when to call 999 or NHS 111."
+)
+
+
 @admin.register(Therapy)
 class TherapyAdmin(ReviewedContentAdmin):
     list_display = ["generic_name", "drug_class"]
@@ -86,6 +99,13 @@ class TherapyAdmin(ReviewedContentAdmin):
         (None, {"fields": ["generic_name", "slug", "drug_class"]}),
         ("What readers are told", {"fields": ["summary", "how_it_works", "when_used"]}),
         ("How it is taken", {"fields": ["how_taken", "dosage_forms", "how_often", "where_taken"]}),
+        (
+            "Safety",
+            {
+                "fields": Therapy.SAFETY_FIELDS,
+                "description": SAFETY_HELP,
+            },
+        ),
         ("On the NHS", {"fields": ["availability_note"]}),
         ("Sources", {"fields": ["references"]}),
     ]
@@ -98,6 +118,12 @@ class SideEffectAdmin(ReviewedContentAdmin):
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["references"]
     inlines = [PageReviewInline]
+    fieldsets = [
+        (None, {"fields": ["name", "medical_name", "slug"]}),
+        ("What readers are told", {"fields": ["what_it_is", "what_helps"]}),
+        ("Safety", {"fields": SideEffect.SAFETY_FIELDS, "description": SAFETY_HELP}),
+        ("Sources", {"fields": ["references"]}),
+    ]
 
 
 def shown_on(row) -> list[tuple[models.Model, str]]:
@@ -182,6 +208,96 @@ class GlossaryTermAdmin(ReviewedContentAdmin):
     prepopulated_fields = {"slug": ["term"]}
     filter_horizontal = ["references"]
     inlines = [PageReviewInline]
+
+
+@admin.register(InformationPage)
+class InformationPageAdmin(ReviewedContentAdmin):
+    """About us, contact, privacy, cookies, accessibility: reviewed and published like any page,
+    since what they tell readers (how their data is used, what they can rely on) matters."""
+
+    list_display = ["title", "slug"]
+    search_fields = ["title", "body"]
+    prepopulated_fields = {"slug": ["title"]}
+    filter_horizontal = ["references"]
+    inlines = [PageReviewInline]
+
+
+class OrganisationForm(forms.ModelForm):
+    """Every page links to the address and the number: each must be one a reader can use."""
+
+    phone = RegexValidator(
+        r"^\+?[0-9][0-9 ()-]{4,}$",
+        "Write a phone number readers can call: digits, spaces, brackets and dashes, with + "
+        "first for an international number.",
+    )
+    plain_address = RegexValidator(
+        r'^[^"<>()\s,;:\\]+@[^@\s]+$',
+        "Write a plain address such as help@example.org: quotes, brackets and spaces are not "
+        "allowed in it.",
+    )
+
+    def clean_support_line_phone(self):
+        value = self.cleaned_data["support_line_phone"]
+        if value:
+            self.phone(value)
+        return value
+
+    def clean_contact_email(self):
+        value = self.cleaned_data["contact_email"]
+        if value:
+            self.plain_address(value)
+        return value
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    """One row: who publishes the site and how readers reach it. Facts about the organisation,
+    not patient information, so not reviewed: an administrator's alone, each change audited,
+    and shown to readers at once (saving starts a new edition of the site)."""
+
+    form = OrganisationForm
+
+    fieldsets = [
+        (None, {"fields": ["name", "logo_text", "contact_email"]}),
+        (
+            "Support line",
+            {
+                "fields": ["support_line_name", "support_line_phone", "support_line_hours"],
+                "description": "Shown on pages that tell readers where to get help, once both "
+                "a name and a phone number are filled in.",
+            },
+        ),
+        ("Quality mark", {"fields": ["holds_pif_tick"]}),
+    ]
+
+    def changelist_view(self, request, extra_context=None):
+        if not self.has_module_permission(request):
+            raise PermissionDenied
+        organisation = Organisation.objects.filter(pk=Organisation.ROW).first()
+        if organisation is None:
+            organisation = services.change_organisation(
+                organisation=Organisation.objects.current(), user=request.user, changed={}
+            )
+        return redirect("admin:therapies_organisation_change", organisation.pk)
+
+    def save_model(self, request, obj, form, change):
+        changed = {name: form.initial.get(name) for name in form.changed_data}
+        services.change_organisation(organisation=obj, user=request.user, changed=changed)
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class ShowsTherapiesInOrder:

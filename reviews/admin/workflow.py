@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
@@ -27,6 +28,7 @@ from reviews.models import (
 from reviews.preview import Banner, preview_response
 from reviews.production import production_record
 from reviews.versions import latest_revision, revision_number, revision_numbers
+from therapies import readability
 from therapies.models import PublishedPage, Reference, WithdrawnPage
 from therapies.publishing import PageSnapshot
 
@@ -428,6 +430,10 @@ class ReviewRequestAdmin(PageRevisionColumn, ReadOnlyAdmin):
             ),
             "waiting_for": signing.waiting_for(review_request),
             **_decision_buttons(review_request, can_sign),
+            "reader_note": readability.report_of_text(review_request.reader_note)
+            if review_request.reader_note
+            else None,
+            "smog_limit": settings.READABILITY_SMOG_LIMIT,
         }
         return TemplateResponse(request, "admin/reviews/review.html", context)
 
@@ -455,7 +461,8 @@ class ReviewRequestAdmin(PageRevisionColumn, ReadOnlyAdmin):
             back_label="Back to the review",
         )
         snapshot = PageSnapshot.from_json(review_request.snapshot)
-        return preview_response(request, snapshot, banner, review_request.summary)
+        # The page as readers would get it: with the note written for them, never the summary.
+        return preview_response(request, snapshot, banner, review_request.reader_note)
 
     # Each action asks who is acting before it reads the form: someone without the role is
     # refused (403) whatever they sent.

@@ -9,7 +9,12 @@ def record_authors_of_open_reviews(apps, schema_editor):
     from reviews.authorship import authors_of_request
     from reviews.models import ReviewRequest
 
-    for request in ReviewRequest.objects.filter(state="in_review"):
+    # Only the columns there are at this point in the migrations, and that the rule reads:
+    # the model is today's, and may have columns added by later migrations.
+    in_review = ReviewRequest.objects.filter(state="in_review").only(
+        "content_type", "object_id", "revision", "snapshot", "submitted_by", "submitted_at"
+    )
+    for request in in_review:
         request.authors.set([author.user for author in authors_of_request(request)])
 
 

@@ -1,6 +1,7 @@
 from reviews.models.reviewers import NOTE_LENGTH, EditorialRole, Reviewer, ReviewerSnapshot
 from reviews.models.schedule import PageReview, ReviewPolicy
 from reviews.models.workflow import (
+    READER_NOTE_LENGTH,
     AuditEvent,
     Publication,
     ReferenceCheck,
@@ -14,6 +15,7 @@ from reviews.models.workflow import (
 
 __all__ = [
     "NOTE_LENGTH",
+    "READER_NOTE_LENGTH",
     "AuditEvent",
     "EditorialRole",
     "PageReview",

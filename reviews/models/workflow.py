@@ -12,6 +12,9 @@ from reversion.models import Revision
 from reviews.models.items import ItemQuerySet
 from reviews.models.reviewers import NOTE_LENGTH, EditorialRole
 
+# A note for readers is a sentence or two, as NHS.UK's "what changed" notes are.
+READER_NOTE_LENGTH = 1_000
+
 
 class WorkflowError(Exception):
     """An action the workflow does not allow, with a message for the person who tried it."""
@@ -65,6 +68,13 @@ class ReviewRequest(models.Model):
         help_text="Everything readers will see if this is approved, frozen when it was sent."
     )
     summary = models.TextField(max_length=NOTE_LENGTH, help_text="What changed, and why.")
+    reader_note = models.TextField(
+        "what changed, for readers",
+        blank=True,
+        max_length=READER_NOTE_LENGTH,
+        help_text="Published with the page, dated, and in the feed of latest changes when this "
+        "change is approved. Empty: readers are told nothing of this change.",
+    )
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

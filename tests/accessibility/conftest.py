@@ -8,7 +8,9 @@ from django.contrib.auth import get_user_model
 
 from reviews import services
 from reviews.seed_loader import load_seed_content
-from therapies.models import PublishedPage
+from therapies import publishing
+from therapies.models import InformationPage, Organisation, PublishedPage
+from therapies.publishing import build_snapshot
 
 ROOT = Path(__file__).resolve().parents[2]
 VNU_JAR = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -23,6 +25,7 @@ PUBLIC_PAGES = {
     "therapy": "/therapies/sunitinib/",
     "side-effect": "/side-effects/tiredness/",
     "glossary": "/glossary/",
+    "information": "/about/accessibility/",
     "not-found": "/no-such-page/",
     "withdrawn": "/side-effects/thyroid-changes/",
     "feedback": "/feedback/therapy/sunitinib/?helpful=no",
@@ -31,9 +34,16 @@ PUBLIC_PAGES = {
 
 
 @pytest.fixture
-def site(transactional_db, live_server):
-    """The seed site with one withdrawn page, served for a real browser."""
+def site(transactional_db, live_server, record_review):
+    """The seed site with one withdrawn page and one page about the site published (the seed
+    has them as drafts), and the organisation's contact address set (shown in the footer and
+    the topic's credit), served for a real browser."""
     load_seed_content()
+    accessibility = InformationPage.objects.get(slug="accessibility")
+    publishing.publish(build_snapshot(accessibility), review=record_review(accessibility))
+    Organisation.objects.update_or_create(
+        pk=Organisation.ROW, defaults={"contact_email": "help@sarcoma.example"}
+    )
     boss = get_user_model().objects.create_superuser("boss", "boss@example.org", "pw")
     services.withdraw(
         page=PublishedPage.objects.get(slug="thyroid-changes"),

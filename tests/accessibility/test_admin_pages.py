@@ -14,7 +14,15 @@ from reviews.versions import versions_of
 from tests.accessibility.conftest import SCREENSHOTS
 from tests.accessibility.test_public_pages import axe_problems
 from tests.admin_forms import save
-from therapies.models import DrugClass, PublishedPage, Reference, Therapy, Topic
+from therapies.models import (
+    DrugClass,
+    InformationPage,
+    Organisation,
+    PublishedPage,
+    Reference,
+    Therapy,
+    Topic,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -92,6 +100,16 @@ def admin_pages(in_review):
             f"/admin/therapies/topic/{Topic.objects.get().pk}/change/",
             200,
         ),
+        "information-page-change-form": (
+            "editor",
+            f"/admin/therapies/informationpage/{InformationPage.objects.first().pk}/change/",
+            200,
+        ),
+        "organisation-settings": (
+            "boss",
+            f"/admin/therapies/organisation/{Organisation.ROW}/change/",
+            200,
+        ),
         "recover-list": ("editor", "/admin/therapies/drugclass/recover/", 200),
         "recover": ("editor", f"/admin/therapies/drugclass/recover/{deleted.pk}/", 200),
         "delete-protected": (
@@ -127,7 +145,14 @@ def admin_pages(in_review):
 
 
 # Django's own pages (with our additions): held to axe and the page's width, not to our layout.
-DJANGO_LAID_OUT = {"dashboard", "therapy-change-form", "topic-change-form", "delete-protected"}
+DJANGO_LAID_OUT = {
+    "dashboard",
+    "therapy-change-form",
+    "topic-change-form",
+    "information-page-change-form",
+    "organisation-settings",
+    "delete-protected",
+}
 
 # Tables that scroll sideways inside their own box: none need to at 1280 pixels.
 SCROLLING_TABLES = """() => [...document.querySelectorAll(

@@ -16,8 +16,9 @@ from reversion.models import Version
 
 from reviews.models import Publication, ReviewComment, Reviewer
 from tests.admin_forms import log_in
-from tests.reviews.test_workflow import SIGNERS, decide, edit_summary, submit
-from therapies.models import GlossaryTerm, PublishedPage, Therapy
+from tests.reviews.test_workflow import SIGNERS, approve_all, decide, edit_summary, submit
+from tests.therapies.test_publisher import submit_page
+from therapies.models import GlossaryTerm, InformationPage, PublishedPage, Therapy
 
 ROLES = ["anonymous", "editor", "clinical", "lay", "senior", "superuser"]
 # People with two roles: each may do what either role may, no more.
@@ -43,6 +44,9 @@ MODELS = {
     "therapies_drugclass": CONTENT,
     "therapies_dosageform": CONTENT,
     "therapies_reference": CONTENT,
+    "therapies_informationpage": CONTENT,
+    # Who publishes the site and how readers reach it: an administrator's alone, one row.
+    "therapies_organisation": (SUPER, NOBODY, SUPER, NOBODY),
     "therapies_publishedpage": READ_ONLY,
     "therapies_feedback": (STAFF, NOBODY, NOBODY, SUPER),
     "reviews_reviewrequest": READ_ONLY,
@@ -67,7 +71,7 @@ PUBLISHED_FIRST = [
     "therapies_topic",
 ]
 VERSIONED = [m for m, rule in MODELS.items() if rule == CONTENT]
-REVIEWED_PAGES = ["therapy", "sideeffect", "glossaryterm", "topic"]
+REVIEWED_PAGES = ["therapy", "sideeffect", "glossaryterm", "topic", "informationpage"]
 # Rows with revisions of their own that are not pages: history, comparison and restore too.
 SHARED_ROWS = ["condition", "drugclass", "dosageform", "reference"]
 
@@ -117,6 +121,7 @@ PAGES = {
     "therapies:topic_detail": (EVERYONE, EVERYONE),
     "therapies:side_effect_detail": (EVERYONE, EVERYONE),
     "therapies:glossary": (EVERYONE, EVERYONE),
+    "therapies:information_page": (EVERYONE, EVERYONE),
     "therapies:feed": (EVERYONE, EVERYONE),
     "therapies:feedback": (EVERYONE, EVERYONE),
     "therapies:feedback_thanks": (EVERYONE, EVERYONE),
@@ -203,6 +208,9 @@ def site(seed, people, as_user, client):
     Client().post(
         "/admin/login/", {"username": "editor", "password": "wrong"}, REMOTE_ADDR="192.0.2.9"
     )
+    # A page about the site, published (the first of them stays a draft, so it can be deleted).
+    accessibility = InformationPage.objects.get(slug="accessibility")
+    approve_all(as_user, submit_page(as_user, accessibility))
     log_in(Client(), "boss", "boss-pw-1")
     client.logout()
     return {"imatinib": imatinib, "request": request, "comment": comment}
@@ -270,6 +278,7 @@ def address(name: str, pattern: URLPattern, site) -> str:
             "slug": {
                 "therapies:topic_detail": "targeted-therapies-soft-tissue-sarcoma",
                 "therapies:side_effect_detail": "tiredness",
+                "therapies:information_page": "accessibility",
             }.get(name, "imatinib")
         }
         if name == "therapies:feedback":

@@ -7,12 +7,14 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.db import connection
+from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
 from reviews.preview import SAID, mark_changes
 from reviews.versions import revision_numbers
 from tests.admin_forms import open_form, post_form, save
 from tests.reviews.test_workflow import approve_all, submit
+from therapies.context_processors import current_site
 from therapies.models import GlossaryTerm, SideEffect, Therapy, TherapySideEffect, Topic
 
 NEW_TEXT = "A sentence only the preview has."
@@ -153,6 +155,8 @@ def test_a_changed_address_and_text_outside_any_paragraph_are_marked_too():
 
 
 def preview_queries(client, urls) -> list[int]:
+    # The organisation's details are read once per edition of the site, not per request.
+    current_site(RequestFactory().get("/"))
     counts = []
     for url in urls:
         with CaptureQueriesContext(connection) as queries:

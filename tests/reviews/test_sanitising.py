@@ -213,13 +213,16 @@ class OpenForm:
 
 def publish_everything(newsroom, payload: str) -> None:
     """The payload in every editable text field, through the admin, then reviewed and
-    published with the payload as the change summary and as every reviewer's comment."""
+    published with the payload as the change summary, the note for readers and every reviewer's
+    comment."""
     people = newsroom["people"]
     for form in newsroom["forms"]:
         form.save(payload)
     for page in newsroom["pages"]:
         page.refresh_from_db()  # as saved through the admin
-        request = services.submit_for_review(item=page, user=people["editor"], summary=payload)
+        request = services.submit_for_review(
+            item=page, user=people["editor"], summary=payload, reader_note=payload
+        )
         for who, role in SIGNERS:
             services.sign_off(
                 review_request=request,

@@ -91,11 +91,16 @@ def test_medical_words_are_explained_inside_markup_but_never_inside_links():
     )
 
 
-def test_the_seed_notes_link_the_email_address_as_before(seed, client):
+def test_an_email_address_in_a_topic_note_is_a_link(seed, client):
+    topic = Topic.objects.get()
+    topic.references_note = "To ask about our sources, write to sources@example.org"
+    with reversion.create_revision():
+        topic.save()
+    publish(build_snapshot(topic), review=PageReview.objects.for_item(topic).first())
     html = client.get(TOPIC_URL).content.decode()
     assert (
-        '<a href="mailto:cancerinformationteam@macmillan.org.uk" rel="noopener noreferrer '
-        'nofollow">cancerinformationteam@macmillan.org.uk</a>' in html
+        '<a href="mailto:sources@example.org" rel="noopener noreferrer nofollow">'
+        "sources@example.org</a>" in html
     )
 
 
@@ -135,10 +140,29 @@ def test_the_admin_tells_editors_what_long_text_may_hold(seed, admin_client):
 
     therapy = Therapy.objects.get(slug="imatinib")
     html = admin_client.get(f"/admin/therapies/therapy/{therapy.pk}/change/").content.decode()
-    assert html.count("Plain text, Markdown or HTML") == 5  # summary … availability note
+    # Summary … availability note, and the four safety texts.
+    assert html.count("Plain text, Markdown or HTML") == 5 + len(Therapy.SAFETY_FIELDS)
     topic = Topic.objects.get()
     html = admin_client.get(f"/admin/therapies/topic/{topic.pk}/change/").content.decode()
     sections = topic.sections.count()
     # Intro, two notes, each section body, the blank section to fill in without JavaScript,
     # and the one the admin's "Add another" copies.
     assert html.count("Plain text, Markdown or HTML") == 3 + sections + 2
+
+
+def test_only_a_sentence_of_prose_sending_readers_to_a_missing_video_is_left_out():
+    from therapies.rich_text import without_unkept_promises as kept
+
+    promise = "We have more. On this page you can also watch a video about it. Ask us."
+    assert kept(promise) == "We have more. Ask us."
+    # Anything else stays as reviewed: lists, headings, other uses of the word.
+    for text in [
+        "- a temperature of 38C\n- bleeding (ask about a video appointment)",
+        "1. Take it.\n2. Watch the video we sent you.\n3. Never take two.",
+        "### Video guides\n\nCall 999 if you have chest pain.",
+        "Ask your nurse for a video appointment.",
+        "You can watch [a video](https://www.nhs.uk/video) about it.",
+    ]:
+        assert kept(text) == text, text
+    # A link the sanitiser takes out is no link: the promise still goes.
+    assert kept("Watch a video. [Here](javascript:alert(1)).") == "[Here](javascript:alert(1))."

@@ -42,7 +42,7 @@ def therapies(make_therapy):
 
 def listed(response) -> list[str]:
     assert response.status_code == 200
-    return re.findall(r'<h3><a href="/therapies/([a-z-]+)/">', response.content.decode())
+    return re.findall(r'<h3><a href="/therapies/([a-z-]+)/"', response.content.decode())
 
 
 @pytest.mark.parametrize(

@@ -1,10 +1,20 @@
 """What tells a reader the page can be trusted, and what tells machines the same."""
 
+import datetime
 import json
 import re
 
+from django.template.loader import render_to_string
+
 from tests.reviews.test_seed import TOPIC_URL, text_of
-from therapies.models import PublishedPage
+from therapies.models import (
+    InformationPage,
+    Organisation,
+    PublishedPage,
+    SiteEdition,
+    WithdrawnPage,
+)
+from therapies.publishing import build_snapshot, publish
 
 
 def json_ld(response) -> dict:
@@ -26,7 +36,8 @@ def test_the_first_use_of_a_medical_word_links_to_its_explanation(seed, client):
         '<div id="explain-tyrosine-kinase-inhibitor"><dt><dfn>tyrosine kinase inhibitor (TKI)'
         in html
     )
-    assert "<h2>About targeted therapy" in html  # headings are left as written
+    # Headings are left as written (an id to link to from "On this page" is all they gain).
+    assert re.search(r"<h2[^>]*>About targeted therapy for soft tissue sarcoma</h2>", html)
 
 
 def test_draft_explanations_never_reach_readers(seed, client):
@@ -37,12 +48,13 @@ def test_draft_explanations_never_reach_readers(seed, client):
     assert "digestive system" not in client.get("/glossary/").content.decode()
 
 
-def test_every_page_says_how_it_was_produced_and_what_changed_last(seed, client):
+def test_every_page_says_how_it_was_produced_and_no_note_it_was_not_given(seed, client):
     for url in [TOPIC_URL, "/therapies/imatinib/", "/side-effects/tiredness/"]:
         text = text_of(client.get(url))
         assert "How we produce our information" in text
-        assert "Latest change, published" in text
-        assert "reviewed and approved by Fiona Cowie" in text
+        # The seed was published with a note for the editorial team only.
+        assert "Latest change, published" not in text
+        assert "First published here" not in text
 
 
 def test_side_effect_lists_say_how_to_report_a_side_effect(seed, client):
@@ -123,3 +135,91 @@ def test_marking_words_never_breaks_character_references():
     glossary = Glossary([amp], {"amp": amp})
     marked = glossary.mark("<p>Salt &amp; pepper, then AMP.</p>")
     assert marked == '<p>Salt &amp; pepper, then <a class="term" href="#explain-amp">AMP</a>.</p>'
+
+
+def hold_the_quality_mark():
+    Organisation(holds_pif_tick=True).save()
+    SiteEdition.objects.advance()  # the settings are shown on every page: none stays cached
+
+
+def test_the_quality_mark_shows_only_while_the_organisation_holds_it(seed, make_therapy, client):
+    make_therapy("futurinib")  # reviewed 5 January 2026: its next review is years away
+    for url in [TOPIC_URL, "/therapies/futurinib/", "/glossary/"]:
+        assert "PIF TICK" not in text_of(client.get(url))
+    hold_the_quality_mark()
+    assert (
+        "Our cancer information meets the PIF TICK quality mark of the Patient Information "
+        "Forum. This means it is easy to use, up to date and based on the latest evidence."
+        in text_of(client.get("/therapies/futurinib/"))
+    )
+    # The seed's pages are past their review date: the mark is held, but no page says it is
+    # up to date.
+    for url in [TOPIC_URL, "/therapies/imatinib/", "/glossary/"]:
+        text = text_of(client.get(url))
+        assert (
+            "meets the PIF TICK quality mark of the Patient Information Forum. This page is past "
+            "its review date, so we are checking it against the latest evidence." in text
+        )
+        assert "up to date" not in text
+
+
+def test_the_quality_mark_follows_the_organisation_setting_in_the_template(seed):
+    review = PublishedPage.objects.get(slug="imatinib").review  # overdue
+    context = {"review": review, "references": []}
+    assert "PIF TICK" not in render_to_string("includes/about_our_information.html", context)
+    held = {**context, "organisation": Organisation(holds_pif_tick=True)}
+    overdue = render_to_string("includes/about_our_information.html", held)
+    assert "PIF TICK" in overdue
+    assert "up to date" not in overdue
+    review.next_review_due = review.reviewed_on.replace(year=2099)
+    assert "up to date" in render_to_string("includes/about_our_information.html", held)
+
+
+def review_line(html: str) -> str:
+    """The line just under the page's heading (nothing else may come between them)."""
+    found = re.search(r'</h1>\s*<p class="review-line[^"]*">(.*?)</p>', html, re.S)
+    assert found, "no review line just under the heading"
+    return " ".join(re.sub(r"<[^>]+>", "", found[1]).split())
+
+
+def test_every_kind_of_page_has_its_review_dates_under_its_heading(
+    seed, make_therapy, record_review, client
+):
+    overdue = "Reviewed 1 December 2022 · Review overdue: it was due 1 December 2025"
+    for url in [TOPIC_URL, "/therapies/imatinib/", "/side-effects/tiredness/", "/glossary/"]:
+        html = client.get(url).content.decode()
+        assert review_line(html) == f"{overdue} · Sources and reviewers"
+        assert '<p class="review-line overdue">' in html
+        assert 'href="#about-information"' in html
+    make_therapy("futurinib")
+    assert review_line(client.get("/therapies/futurinib/").content.decode()) == (
+        "Reviewed 5 January 2026 · Next review due 5 January 2029 · Sources and reviewers"
+    )
+    about = InformationPage.objects.create(title="Our test", slug="our-test", body="Who we are.")
+    publish(build_snapshot(about), review=record_review(about))
+    assert review_line(client.get("/about/our-test/").content.decode()) == (
+        "Reviewed 5 January 2026 · Next review due 5 January 2029"  # no such section to link
+    )
+
+
+def test_public_pages_and_the_feed_write_dates_without_a_leading_zero(seed, client):
+    leading_zero = re.compile(
+        r"\b0\d (January|February|March|April|May|June|July|August|"
+        r"September|October|November|December) \d{4}"
+    )
+    for url in [TOPIC_URL, "/therapies/imatinib/", "/side-effects/tiredness/", "/glossary/"]:
+        text = text_of(client.get(url))
+        assert "Reviewed 1 December 2022" in text
+        assert "Next review due 1 December 2025" in text
+        assert not leading_zero.search(text)
+    assert not leading_zero.search(client.get("/feed/").content.decode())
+    page = PublishedPage.objects.get(slug="sunitinib")
+    WithdrawnPage.objects.create(
+        kind=page.kind,
+        object_id=page.object_id,
+        slug="gone",
+        title="gone",
+        reason="Checking.",
+        withdrawn_at=datetime.datetime(2026, 3, 2, 12, tzinfo=datetime.UTC),
+    )
+    assert "off this website on 2 March 2026." in text_of(client.get("/therapies/gone/"))

@@ -22,6 +22,8 @@ from therapies.models.content import (
     tidy_text,
 )
 from therapies.models.feedback import Feedback
+from therapies.models.information import InformationPage
+from therapies.models.organisation import Organisation
 from therapies.models.published import (
     PageKind,
     PublishedChange,
@@ -39,6 +41,7 @@ PAGE_MODELS = {
     PageKind.THERAPY: Therapy,
     PageKind.SIDE_EFFECT: SideEffect,
     PageKind.GLOSSARY_TERM: GlossaryTerm,
+    PageKind.INFORMATION: InformationPage,
 }
 
 # The kind of page each page model makes, by model name (as content types name them).
@@ -56,8 +59,10 @@ __all__ = [
     "Frequency",
     "GlossaryTerm",
     "Indication",
+    "InformationPage",
     "Nation",
     "NhsStatus",
+    "Organisation",
     "PageKind",
     "PublishedChange",
     "PublishedCitation",

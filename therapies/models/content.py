@@ -4,6 +4,7 @@ freezes them into the published read model (therapies.models.published)."""
 import datetime
 
 import reversion
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
@@ -174,9 +175,18 @@ class SideEffect(PageContent):
     medical_name = models.CharField(
         max_length=200, blank=True, help_text="The medical word, shown in brackets: fatigue"
     )
+    # The safety sections: listed on the editors' dashboard while empty.
+    SAFETY_FIELDS = ["when_to_get_help"]
+
     slug = models.SlugField(max_length=200, unique=True)
     what_it_is = models.TextField(blank=True, max_length=LONG_TEXT)
-    what_helps = models.TextField(blank=True, max_length=LONG_TEXT)
+    what_helps = models.TextField(blank=True, max_length=LONG_TEXT, verbose_name="what can help")
+    when_to_get_help = models.TextField(
+        blank=True,
+        max_length=LONG_TEXT,
+        help_text="Which signs mean calling the hospital team, 111 or 999, as a source says. "
+        "Leave empty where no source says: the page then says nothing of its own.",
+    )
     references = models.ManyToManyField(Reference, blank=True, related_name="side_effects")
 
     class Meta:
@@ -197,6 +207,13 @@ class WhereTaken(models.TextChoices):
 )
 class Therapy(PageContent):
     page_kind = PageKind.THERAPY
+    # The safety sections (see below): listed on the editors' dashboard while empty.
+    SAFETY_FIELDS = [
+        "contact_team_straight_away",
+        "missed_dose",
+        "other_medicines",
+        "pregnancy_and_contraception",
+    ]
 
     generic_name = models.CharField(max_length=200, unique=True, help_text="e.g. imatinib")
     slug = models.SlugField(max_length=200, unique=True)
@@ -221,6 +238,25 @@ class Therapy(PageContent):
         max_length=LONG_TEXT,
         help_text="What readers should know about getting it on the NHS.",
     )
+    # Safety information, as NHS.UK's medicine pages give it. Each is shown only when filled
+    # in, and only what a cited source says: an empty field is listed on the dashboard, never
+    # filled with general advice.
+    contact_team_straight_away = models.TextField(
+        blank=True,
+        max_length=LONG_TEXT,
+        verbose_name="contact your team straight away if",
+        help_text="The signs that mean contacting the hospital team at once. Shown in a "
+        "marked box near the top of the page.",
+    )
+    missed_dose = models.TextField(
+        blank=True, max_length=LONG_TEXT, verbose_name="if you miss a dose"
+    )
+    other_medicines = models.TextField(
+        blank=True,
+        max_length=LONG_TEXT,
+        help_text="Medicines, remedies, foods and drinks that do not mix with it, in plain words.",
+    )
+    pregnancy_and_contraception = models.TextField(blank=True, max_length=LONG_TEXT)
     references = models.ManyToManyField(Reference, blank=True, related_name="therapies")
     conditions = models.ManyToManyField(
         Condition, through="Indication", related_name="therapies", blank=True
@@ -405,12 +441,46 @@ class Topic(PageContent):
     production_note = models.TextField(
         blank=True, max_length=LONG_TEXT, help_text="Who wrote and reviewed this information."
     )
+    # Text adapted from another organisation's page is credited to it, never presented as our
+    # own authorship: readers see "Adapted from <title> by <organisation>, reviewed <date>".
+    adapted_from_organisation = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="If this page is adapted from another organisation's, its name: "
+        "Macmillan Cancer Support.",
+    )
+    adapted_from_title = models.CharField(
+        max_length=300, blank=True, help_text="The title of the page it is adapted from."
+    )
+    adapted_from_reviewed = models.DateField(
+        null=True, blank=True, help_text="When that organisation last reviewed its page."
+    )
 
     class Meta:
         ordering = ["title"]
 
     def __str__(self):
         return self.title
+
+    def clean(self):
+        # A credit names who the text is adapted from: without the name, readers would be
+        # shown nothing of it, and a date out of any page's life is a typing slip.
+        super().clean()
+        reviewed = self.adapted_from_reviewed
+        if (self.adapted_from_title or reviewed) and not self.adapted_from_organisation:
+            raise ValidationError(
+                {
+                    "adapted_from_organisation": "Name the organisation it is adapted from, or "
+                    "leave the title and date of the credit empty too."
+                }
+            )
+        if reviewed and not 1990 <= reviewed.year <= datetime.date.today().year:
+            raise ValidationError(
+                {
+                    "adapted_from_reviewed": "Give the date that organisation last reviewed its "
+                    "page: not in the future, nor before 1990."
+                }
+            )
 
 
 @reversion.register(follow=["presented"])

@@ -21,6 +21,7 @@ class PageKind(models.TextChoices):
     THERAPY = "therapy", "therapy"
     SIDE_EFFECT = "side_effect", "side effect"
     GLOSSARY_TERM = "glossary_term", "glossary term"
+    INFORMATION = "information", "information page"
 
 
 class PublishedPageQuerySet(models.QuerySet):
@@ -136,6 +137,8 @@ class PublishedPage(models.Model):
                 return reverse("therapies:therapy_detail", args=[self.slug])
             case PageKind.SIDE_EFFECT:
                 return reverse("therapies:side_effect_detail", args=[self.slug])
+            case PageKind.INFORMATION:
+                return reverse("therapies:information_page", args=[self.slug])
             case _:
                 return reverse("therapies:glossary") + f"#{self.slug}"
 
