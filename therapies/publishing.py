@@ -244,12 +244,23 @@ def therapy_snapshot(therapy: Therapy, approved: dict[int, tuple[str, str]]) -> 
     )
 
 
-def _build_side_effect(side_effect: SideEffect) -> PageSnapshot:
-    references = list(side_effect.references.all())
+def _with_sources(page, *, title: str, document: dict, shown=()) -> PageSnapshot:
+    """The snapshot of a page with the sources it cites: each page kind's own `document`, and
+    the references readers are shown under it (listed among the rows the page shows)."""
+    references = list(page.references.all())
     return PageSnapshot(
-        kind=PageKind.SIDE_EFFECT,
-        object_id=side_effect.pk,
-        slug=side_effect.slug,
+        kind=page.page_kind,
+        object_id=page.pk,
+        slug=page.slug,
+        title=title,
+        document={**document, "references": [_reference_document(ref) for ref in references]},
+        shown_rows=shown_rows(*references, *shown),
+    )
+
+
+def _build_side_effect(side_effect: SideEffect) -> PageSnapshot:
+    return _with_sources(
+        side_effect,
         title=_side_effect_title(side_effect),
         document={
             "name": side_effect.name,
@@ -257,36 +268,22 @@ def _build_side_effect(side_effect: SideEffect) -> PageSnapshot:
             "what_it_is": side_effect.what_it_is,
             "what_helps": side_effect.what_helps,
             "when_to_get_help": side_effect.when_to_get_help,
-            "references": [_reference_document(ref) for ref in references],
         },
-        shown_rows=shown_rows(*references),
     )
 
 
 def _build_glossary_term(term: GlossaryTerm) -> PageSnapshot:
-    references = list(term.references.all())
-    return PageSnapshot(
-        kind=PageKind.GLOSSARY_TERM,
-        object_id=term.pk,
-        slug=term.slug,
+    return _with_sources(
+        term,
         title=term.term,
-        document={
-            "term": term.term,
-            "explanation": term.explanation,
-            "forms": term.forms,
-            "references": [_reference_document(ref) for ref in references],
-        },
-        shown_rows=shown_rows(*references),
+        document={"term": term.term, "explanation": term.explanation, "forms": term.forms},
     )
 
 
 def _build_topic(topic: Topic) -> PageSnapshot:
     sections = list(TopicSection.objects.filter(topic=topic).prefetch_related("presented"))
-    references = list(topic.references.all())
-    return PageSnapshot(
-        kind=PageKind.TOPIC,
-        object_id=topic.pk,
-        slug=topic.slug,
+    return _with_sources(
+        topic,
         title=topic.title,
         document={
             "title": topic.title,
@@ -300,13 +297,12 @@ def _build_topic(topic: Topic) -> PageSnapshot:
                 }
                 for section in sections
             ],
-            "references": [_reference_document(ref) for ref in references],
             "references_note": topic.references_note,
             "production_note": topic.production_note,
             "adapted_from": _adapted_from(topic),
         },
         # Its sections too: one that moves in from another topic brings its writers with it.
-        shown_rows=shown_rows(*references, *sections),
+        shown=sections,
     )
 
 
@@ -319,24 +315,11 @@ def _adapted_from(topic: Topic) -> dict | None:
         "organisation": topic.adapted_from_organisation,
         "title": topic.adapted_from_title,
         "reviewed": reviewed.isoformat() if reviewed else "",
-        "reviewed_label": f"{reviewed.day} {reviewed:%B %Y}" if reviewed else "",
     }
 
 
 def _build_information_page(page: InformationPage) -> PageSnapshot:
-    references = list(page.references.all())
-    return PageSnapshot(
-        kind=PageKind.INFORMATION,
-        object_id=page.pk,
-        slug=page.slug,
-        title=page.title,
-        document={
-            "title": page.title,
-            "body": page.body,
-            "references": [_reference_document(ref) for ref in references],
-        },
-        shown_rows=shown_rows(*references),
-    )
+    return _with_sources(page, title=page.title, document={"title": page.title, "body": page.body})
 
 
 BUILDERS = {

@@ -1,3 +1,5 @@
+import datetime
+
 from django import template
 from django.template.defaultfilters import date
 
@@ -23,7 +25,10 @@ def plain_text(text):
 
 @register.filter
 def long_date(value):
-    """'1 December 2022': a date as NHS.UK and GOV.UK write it, with no leading zero."""
+    """'1 December 2022': a date as NHS.UK and GOV.UK write it, with no leading zero. Takes a
+    date, or one as a published page's document holds it ("2022-12-01")."""
+    if isinstance(value, str):
+        value = datetime.date.fromisoformat(value) if value else None
     return date(value, LONG_DATE)
 
 
