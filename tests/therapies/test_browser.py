@@ -1,6 +1,7 @@
 """A reader in a real browser: finding a drug without JavaScript, by keyboard, on a phone."""
 
 import pytest
+from playwright.sync_api import expect
 
 from reviews.seed_loader import load_seed_content
 
@@ -26,7 +27,7 @@ def test_reader_finds_a_drug_by_its_brand_name_without_javascript(site, reader):
     reader.get_by_label("Drug name, brand, condition or side effect").fill("Glivec")
     reader.get_by_role("button", name="Search").click()
     reader.wait_for_url("**/therapies/?q=Glivec")
-    assert reader.get_by_role("heading", name="1 drug found").is_visible()
+    expect(reader.get_by_role("heading", name="1 drug found")).to_be_visible()
     reader.get_by_role("link", name="Imatinib (Glivec®)").click()
     assert reader.get_by_role("heading", level=1).inner_text() == "Imatinib (Glivec®)"
 
@@ -38,10 +39,10 @@ def test_reader_combines_filters_with_the_form(site, reader):
         label="cancer with a change in the NTRK gene"
     )
     reader.get_by_role("button", name="Show drugs").click()
-    assert reader.get_by_role("heading", name="1 drug found").is_visible()
-    assert reader.get_by_role("link", name="Larotrectinib (Vitrakvi®)").is_visible()
+    expect(reader.get_by_role("heading", name="1 drug found")).to_be_visible()
+    expect(reader.get_by_role("link", name="Larotrectinib (Vitrakvi®)")).to_be_visible()
     reader.get_by_role("link", name="Remove the Condition filter").click()
-    assert reader.get_by_role("heading", name="2 drugs found").is_visible()
+    expect(reader.get_by_role("heading", name="2 drugs found")).to_be_visible()
 
 
 def test_the_first_tab_reaches_the_skip_link_which_jumps_to_the_content(site, page):
@@ -64,6 +65,6 @@ def test_topic_page_fits_a_phone_screen(site, reader):
 def test_printed_page_keeps_content_and_sources_but_not_navigation(site, page):
     page.emulate_media(media="print")
     page.goto(site + "/therapies/sunitinib/")
-    assert not page.get_by_role("navigation", name="Main").is_visible()
-    assert page.get_by_role("heading", name="About our information").is_visible()
-    assert page.get_by_text("approved by senior medical editor Fiona Cowie").is_visible()
+    expect(page.get_by_role("navigation", name="Main")).to_be_hidden()
+    expect(page.get_by_role("heading", name="About our information")).to_be_visible()
+    expect(page.get_by_text("approved by senior medical editor Fiona Cowie")).to_be_visible()
