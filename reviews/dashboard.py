@@ -9,7 +9,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery, TextField
+from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery, Sum, TextField
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator, capfirst
@@ -28,6 +28,7 @@ from therapies.models import (
     SideEffect,
     Therapy,
     Topic,
+    UnansweredSearch,
 )
 
 
@@ -254,6 +255,25 @@ def _reader_feedback(today: datetime.date) -> dict:
     }
 
 
+def _unanswered_searches(user, today: datetime.date) -> dict:
+    """This month's most searched words that found nothing: what readers need that the site
+    does not yet say (or says in other words), so that what is written follows the need."""
+    top = (
+        UnansweredSearch.objects.filter(day__gte=today.replace(day=1), day__lte=today)
+        .values("query")
+        .annotate(total=Sum("count"))
+        .order_by("-total", "query")[:10]
+    )
+    may_see = user.has_perm("therapies.add_searchsynonym") or user.has_perm(
+        "therapies.view_searchsynonym"
+    )
+    return {
+        "top": list(top),
+        "synonyms_url": reverse("admin:therapies_searchsynonym_changelist") if may_see else "",
+        "can_add_synonym": user.has_perm("therapies.add_searchsynonym"),
+    }
+
+
 def _reminders(user, today: datetime.date) -> dict | None:
     """Whether the reminder job is running, for those who can set it up: it runs on the server
     (README, "Reminders"), which only an administrator reaches, so nobody else is told."""
@@ -280,6 +300,7 @@ def dashboard(user, today: datetime.date) -> dict:
         "due_soon": soon,
         "incomplete": _incomplete_content(),
         "feedback": _reader_feedback(today),
+        "unanswered": _unanswered_searches(user, today),
         "hard_to_read": hard_to_read(),
         "smog_limit": settings.READABILITY_SMOG_LIMIT,
         "reminders": _reminders(user, today),

@@ -61,6 +61,7 @@ CONTENT_MODELS = [
     "topicsection",
     "topicsectiontherapy",
     "informationpage",
+    "searchsynonym",
 ]
 WORKFLOW_RECORDS = [
     "reviewrequest",

@@ -30,6 +30,7 @@ from therapies.models import (
     Indication,
     InformationPage,
     Reference,
+    SearchSynonym,
     SideEffect,
     Therapy,
     TherapySideEffect,
@@ -46,6 +47,7 @@ SEED_FILE = (
 
 THERAPY_FIELDS = [
     "generic_name",
+    "other_names",
     "summary",
     "how_it_works",
     "when_used",
@@ -152,6 +154,12 @@ class SeedLoader:
                 self.write_sections(topic, t["sections"], therapies)
                 topic.references.set(cited)
                 self.to_publish.append(topic)
+        for synonym in data.get("search_synonyms", []):
+            row, write = self.upsert(
+                SearchSynonym, {"words": synonym["words"]}, without(synonym, "words")
+            )
+            if write:
+                self.record_revision(row, "Loaded from the seed content.")
         review = data["review"]
         approver = reviewers[review["approved_by"]]
         reviewed_on = review["reviewed_on"]

@@ -188,7 +188,6 @@ def _snapshot_of_page(page: PublishedPage) -> dict:
         slug=page.slug,
         title=page.title,
         document=page.document,
-        search_text=page.search_text,
         facets=set(page.facets.values_list("name", "value", "label")),
     ).as_json()
 

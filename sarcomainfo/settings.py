@@ -227,6 +227,8 @@ PUBLIC_PAGE_LOCAL_ENTRIES = int(os.environ.get("PUBLIC_PAGE_LOCAL_ENTRIES", "100
 THERAPIES_PER_PAGE = 20
 # The home page names every drug up to this many; past it, it shows a letter index.
 HOME_A_TO_Z_LIMIT = 100
+# The best results of each kind a search shows; the drugs among them link to the whole list.
+SEARCH_RESULTS_PER_GROUP = 10
 
 # Who must approve a change before the senior medical editor's final approval publishes it.
 REQUIRED_SIGN_OFFS = env_list("REQUIRED_SIGN_OFFS", "clinical_reviewer,lay_reviewer")
@@ -254,6 +256,13 @@ TRUSTED_PROXY_HOPS = int(os.environ.get("TRUSTED_PROXY_HOPS", "0"))
 # Reader feedback: how many answers one client may send in a window.
 FEEDBACK_LIMIT = int(os.environ.get("FEEDBACK_LIMIT", "5"))
 FEEDBACK_WINDOW_SECONDS = int(os.environ.get("FEEDBACK_WINDOW_SECONDS", "600"))
+
+# Searches that found nothing are counted for editors (therapies/search.py): each reader's
+# count limited like feedback, a day's different searches bounded, a year and a month kept.
+SEARCH_RECORD_LIMIT = int(os.environ.get("SEARCH_RECORD_LIMIT", "20"))
+SEARCH_RECORD_WINDOW_SECONDS = int(os.environ.get("SEARCH_RECORD_WINDOW_SECONDS", "600"))
+SEARCH_RECORD_DAILY_QUERIES = int(os.environ.get("SEARCH_RECORD_DAILY_QUERIES", "1000"))
+SEARCH_RECORD_KEEP_DAYS = 400
 
 # Pages whose SMOG grade is above this are listed on the editors' dashboard (the NHS's
 # threshold to prioritise is 14).

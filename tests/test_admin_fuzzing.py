@@ -256,7 +256,8 @@ def valid_value(field: Field):
     max_length = getattr(form_field, "max_length", None) or 100
     match field.kind:
         case "text":
-            return f"Fuzzed {field.field_name}"[:max_length]
+            # Two phrases: a search synonym means nothing with fewer.
+            return f"Fuzzed {field.field_name}, fuzzed"[:max_length]
         case "slug":
             return f"fuzzed-{field.field_name}".replace("_", "-")[:max_length]
         case "url":

@@ -8,6 +8,7 @@ from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from therapies import search
 from therapies.models import Feedback
 
 # Text as people and robots send it: any characters, markup, SQL and tsquery syntax, very long.
@@ -51,6 +52,48 @@ def no_nul(text: str) -> str:
 def test_the_therapy_list_answers_any_query(reader, params):
     response = reader.get("/therapies/", [(name, no_nul(value)) for name, value in params])
     assert response.status_code == 200
+
+
+# What readers type into a search box, and what robots send there instead.
+search_words = st.one_of(
+    st.text(max_size=200),
+    # Control characters (NUL among them), spaces, punctuation and symbols only.
+    st.text(st.characters(codec="utf-8", categories=["Cc", "Cf", "Z", "P", "S"]), max_size=60),
+    st.sampled_from(
+        [
+            "",
+            "x" * 10_000,
+            "imatinib " * 1_200,
+            "\x00",
+            "imat\x00inib",
+            "\t\r\n\x0b\x1b[0m imatinib",
+            "a & | ! :* ( '",
+            "imatinib:*A & !(glivec | 'x') <-> y",
+            "'; DROP TABLE therapies_publishedpage; --",
+            "%' OR '1'='1",
+            "\\",
+            "<script>alert(1)</script>",
+            "иматиниб イマチニブ إيماتينيب 伊马替尼 imatinib",
+            "😀🧬💊" * 40,
+            "👩🏽‍⚕️ imatinab",
+            "\u202e\u200b\ufeff",
+        ]
+    ),
+)
+# The heading every answer has, whatever was typed: a normal page, not an error page.
+SEARCH_PAGES = {"/search/": "<h1>Search</h1>", "/therapies/": "<h1>Find a drug</h1>"}
+
+
+@examples
+@given(address=st.sampled_from(sorted(SEARCH_PAGES)), words=search_words)
+def test_any_words_searched_for_answer_a_normal_page(reader, address, words):
+    # Sent as a browser would, percent-encoded: a NUL arrives as a NUL.
+    response = reader.get(address, {"q": words})
+    assert response.status_code == 200
+    assert SEARCH_PAGES[address] in response.text
+    assert 'id="results"' in response.text or not search.parse(words).key
+    assert response.text.rstrip().endswith("</html>")
+    assert "<script>alert" not in response.text
 
 
 @examples

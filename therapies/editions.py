@@ -21,6 +21,7 @@ SHOWN_TO_READERS = [
     "therapies.PublishedPage",
     "therapies.WithdrawnPage",
     "therapies.PublishedChange",
+    "therapies.SearchSynonym",  # what a search lists
     "reviews.PageReview",
 ]
 

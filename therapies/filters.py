@@ -6,6 +6,7 @@ from django import forms
 from django.forms.utils import flatatt
 from django.utils.safestring import mark_safe
 
+from therapies import search
 from therapies.editions import edition_clock
 from therapies.models import PublishedFacet, PublishedPage
 
@@ -52,8 +53,8 @@ class TherapyFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label="Drug name, brand, condition or side effect",
         method="search",
-        max_length=100,
-        widget=forms.TextInput(attrs={"type": "search"}),
+        # Longer words are searched for as far as search reads them (search.MAX_LENGTH).
+        widget=forms.TextInput(attrs={"type": "search", "maxlength": search.MAX_LENGTH}),
     )
     condition = django_filters.ChoiceFilter(label="Condition", method="facet", widget=QuickSelect)
     drug_class = django_filters.ChoiceFilter(label="Drug class", method="facet", widget=QuickSelect)
@@ -80,8 +81,13 @@ class TherapyFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, queryset=None, **kwargs):
         super().__init__(data, queryset=queryset or PublishedPage.objects.therapies(), **kwargs)
+        self.found = None  # what the words typed found, once filtered
         choices = published_choices(edition_clock.token())
         for filter_name, facet in self.facet_of_filter.items():
+            if len(choices[facet]) < 2 and not (data or {}).get(filter_name):
+                # A choice of one narrows nothing: it only stands between readers and results.
+                del self.filters[filter_name]
+                continue
             self.filters[filter_name].extra["choices"] = choices[facet]
             self.filters[filter_name].extra["empty_label"] = "Any"
 
@@ -89,7 +95,9 @@ class TherapyFilter(django_filters.FilterSet):
         return queryset.filter(sort_name__startswith=value.casefold())
 
     def search(self, queryset, name, value):
-        return queryset.matching(value)
+        # The list is of drugs: their names and what they treat or cause, not every mention.
+        self.found = search.find(queryset, value, in_body=False)
+        return self.found.pages
 
     def facet(self, queryset, name, value):
         return queryset.with_facet(self.facet_of_filter[name], value)
@@ -119,6 +127,21 @@ class TherapyFilter(django_filters.FilterSet):
             for dropped in [name, "page", *form.errors]:
                 without.pop(dropped, None)
             active.append(
-                {"label": field.label, "value": shown, "remove_query": without.urlencode()}
+                {
+                    "name": name,
+                    "label": field.label,
+                    "value": shown,
+                    "remove_query": without.urlencode(),
+                }
             )
         return active
+
+    @property
+    def filters_in_use(self) -> int:
+        """How many filters other than the words typed are in use."""
+        return sum(active["name"] != "q" for active in self.active)
+
+    @property
+    def words_only(self) -> bool:
+        """Whether the words typed are the only filter in use."""
+        return [active["name"] for active in self.active] == ["q"]

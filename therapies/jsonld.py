@@ -40,6 +40,8 @@ def drug(page: PublishedPage) -> dict:
         "proprietaryName": [name.rstrip("®™ ") for name in doc.get("brand_names", [])],
         "dosageForm": forms,
     }
+    if doc.get("other_names"):
+        data["alternateName"] = doc["other_names"]
     if doc.get("drug_class"):
         data["drugClass"] = {"@type": "DrugClass", "name": doc["drug_class"]["name"]}
     if forms and set(forms) <= ORAL_FORMS:

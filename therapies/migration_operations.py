@@ -59,3 +59,11 @@ class RemoveField(RemakesTablesWithoutPostgreSQLIndexes, migrations.RemoveField)
 
 class RenameField(RemakesTablesWithoutPostgreSQLIndexes, migrations.RenameField):
     pass
+
+
+class RemoveIndexOnPostgreSQL(OnPostgreSQLOnly, migrations.RemoveIndex):
+    """Removes an index that only PostgreSQL had."""
+
+
+class AddField(RemakesTablesWithoutPostgreSQLIndexes, migrations.AddField):
+    """A column SQLite adds by remaking the table (one that may not be null)."""

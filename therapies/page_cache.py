@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 
+from therapies import search
 from therapies.editions import edition_clock
 from therapies.models import SiteEdition
 
@@ -89,10 +90,13 @@ class CachedPage:
         if not settings.PUBLIC_PAGE_MAX_AGE:
             patch_cache_control(headers, must_revalidate=True)
         self.headers = list(headers.items())
+        # A search that found nothing is counted each time it is answered, cached or not.
+        self.unanswered_search = getattr(response, "unanswered_search", "")
 
     def response(self, request, served_from: str) -> HttpResponse:
         head = request.method == "HEAD"
         response = HttpResponse(b"" if head else self.body, status=self.status)
+        response.unanswered_search = getattr(self, "unanswered_search", "")  # older pickles
         for header, value in self.headers:
             response[header] = value
         if not head:
@@ -170,6 +174,13 @@ class PublicPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        response = self.answer(request)
+        unanswered = getattr(response, "unanswered_search", "")
+        if unanswered and request.method == "GET":
+            search.record_unanswered(request, unanswered)
+        return response
+
+    def answer(self, request):
         # A reader with a message waiting gets a page made for them, with the message.
         if (
             request.method not in ("GET", "HEAD")

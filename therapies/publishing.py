@@ -22,6 +22,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from reversion.models import Revision
 
+from therapies.indexing import index_entry
 from therapies.models import (
     Condition,
     DosageForm,
@@ -42,7 +43,6 @@ from therapies.models import (
     TopicSection,
     WithdrawnPage,
 )
-from therapies.models.published import search_key
 
 
 class PublishingError(Exception):
@@ -64,7 +64,6 @@ class PageSnapshot:
     slug: str
     title: str
     document: dict
-    search_text: str = ""
     facets: set[tuple[str, str, str]] = field(default_factory=set)
     shown_rows: list[list] = field(default_factory=list)
     as_of_revision: int | None = None
@@ -74,6 +73,8 @@ class PageSnapshot:
 
     @classmethod
     def from_json(cls, data: dict) -> "PageSnapshot":
+        # Snapshots taken before search was indexed from the document held its words too.
+        data = {key: value for key, value in data.items() if key != "search_text"}
         return cls(**{**data, "facets": {tuple(facet) for facet in data["facets"]}})
 
     @property
@@ -188,6 +189,7 @@ def therapy_snapshot(therapy: Therapy, approved: dict[int, tuple[str, str]]) -> 
     document = {
         "generic_name": therapy.generic_name,
         "brand_names": brand_names,
+        "other_names": [name.strip() for name in therapy.other_names.split(",") if name.strip()],
         "drug_class": {"slug": drug_class.slug, "name": str(drug_class)} if drug_class else None,
         "summary": therapy.summary,
         "how_it_works": therapy.how_it_works,
@@ -225,20 +227,12 @@ def therapy_snapshot(therapy: Therapy, approved: dict[int, tuple[str, str]]) -> 
         # A side effect's name comes from its own approved page where it has one.
         *(link.side_effect for link in links if link.side_effect_id not in approved),
     ]
-    # Readers find a drug by its generic name, a brand name, what it treats or what it causes.
-    searchable = [
-        therapy.generic_name,
-        *brand_names,
-        *(c["name"] for c in conditions.values()),
-        *(s["name"] for s in side_effects),
-    ]
     return PageSnapshot(
         kind=PageKind.THERAPY,
         object_id=therapy.pk,
         slug=therapy.slug,
         title=therapy.generic_name,
         document=document,
-        search_text=" | ".join(search_key(text) for text in searchable),
         facets=facets,
         shown_rows=shown_rows(*shown),
     )
@@ -445,7 +439,6 @@ def publish(
         page.pk is not None
         and page.document == snapshot.document
         and page.slug == snapshot.slug
-        and page.search_text == snapshot.search_text
         and page.review_id == review.pk
         and page.revision_id == getattr(revision, "pk", None)
         and (approved_by is None or page.approved_by_id == approved_by.pk)
@@ -498,11 +491,30 @@ def _fill_page(page: PublishedPage, snapshot: PageSnapshot, *, review, revision,
     page.slug = snapshot.slug
     page.title = snapshot.title
     page.sort_name = snapshot.title.casefold()
-    page.search_text = snapshot.search_text
+    entry = index_entry(snapshot.kind, snapshot.title, snapshot.document, _presents(snapshot))
+    page.search_names = entry.names
+    page.search_text = entry.text
+    page.search_body = entry.body
+    page.result_title = entry.result_title
+    page.result_summary = entry.result_summary
     page.document = snapshot.document
     page.review = review
     page.revision = revision
     page.change_summary = change_summary
+
+
+def _presents(snapshot: PageSnapshot) -> list[str]:
+    """The names of the published drugs a guide presents: what its search entry is about."""
+    if snapshot.kind != PageKind.TOPIC:
+        return []
+    ids = {
+        object_id for section in snapshot.document["sections"] for object_id in section["therapies"]
+    }
+    return list(
+        PublishedPage.objects.therapies()
+        .filter(object_id__in=ids)
+        .values_list("search_names", flat=True)
+    )
 
 
 def _facets_of(page: PublishedPage, snapshot: PageSnapshot) -> list[PublishedFacet]:

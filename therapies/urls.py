@@ -20,6 +20,7 @@ urlpatterns = [
         public_page(views.SideEffectDetailView.as_view()),
         name="side_effect_detail",
     ),
+    path("search/", public_page(views.site_search), name="search"),
     path("glossary/", public_page(views.glossary), name="glossary"),
     path(
         "about/<slug:slug>/",

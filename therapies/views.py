@@ -10,7 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_http_methods
 from django.views.generic import DetailView
 
-from therapies import jsonld, navigation
+from therapies import jsonld, navigation, search
 from therapies.filters import TherapyFilter
 from therapies.forms import FeedbackForm
 from therapies.glossing import Glossary
@@ -47,7 +47,9 @@ def home(request):
 
 def therapy_list(request):
     filterset = TherapyFilter(request.GET)
-    paginator = Paginator(filterset.qs, settings.THERAPIES_PER_PAGE)
+    # A result shows its stored title and summary: the documents are never read.
+    results = filterset.qs.only("kind", "slug", "title", "result_title", "result_summary")
+    paginator = Paginator(results, settings.THERAPIES_PER_PAGE)
     requested = request.GET.get("page", "1")
     page_problem = ""
     try:
@@ -60,11 +62,67 @@ def therapy_list(request):
         page_problem = (
             f"There is no page {requested[:60]}, so we show page {paginator.num_pages}, the last."
         )
-    return render(
+    found = filterset.found
+    response = render(
         request,
         "therapies/therapy_list.html",
-        {"filter": filterset, "page_obj": page_obj, "page_problem": page_problem},
+        {
+            "filter": filterset,
+            "page_obj": page_obj,
+            "page_problem": page_problem,
+            "found": found,
+            "suggestion_query": _with_words(request, found.suggestion) if found else "",
+        },
     )
+    if found and not paginator.count and filterset.words_only:
+        response.unanswered_search = found.query.key
+    return response
+
+
+def _with_words(request, words: str) -> str:
+    """This address's query, searching for `words` instead: a "Did you mean" link."""
+    if not words:
+        return ""
+    query = request.GET.copy()
+    query["q"] = words
+    query.pop("page", None)
+    return query.urlencode()
+
+
+# The kinds of page a search lists, in the order it lists them, with their headings.
+RESULT_GROUPS = [
+    (PageKind.THERAPY, "Drugs"),
+    (PageKind.SIDE_EFFECT, "Side effects"),
+    (PageKind.TOPIC, "Guides"),
+    (PageKind.GLOSSARY_TERM, "Medical words explained"),
+    (PageKind.INFORMATION, "About this site"),
+]
+
+
+def site_search(request):
+    """One search over every published page, results grouped by what kind of page they are."""
+    found = search.find(PublishedPage.objects.all(), request.GET.get("q", ""))
+    counts = (
+        search.by_kind(found.pages, settings.SEARCH_RESULTS_PER_GROUP) if found.query.key else {}
+    )
+    groups = [
+        {"kind": kind, "heading": heading, "count": counts[kind][0], "pages": counts[kind][1]}
+        for kind, heading in RESULT_GROUPS
+        if kind in counts
+    ]
+    response = render(
+        request,
+        "therapies/search.html",
+        {
+            "found": found,
+            "groups": groups,
+            "total": sum(group["count"] for group in groups),
+            "suggestion_query": _with_words(request, found.suggestion),
+        },
+    )
+    if found.query.key and not groups:
+        response.unanswered_search = found.query.key
+    return response
 
 
 def published_side_effects(therapies) -> set[str]:

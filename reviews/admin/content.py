@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import widgets
 from django.contrib.contenttypes.admin import GenericStackedInline
 from django.core.exceptions import PermissionDenied
 from django.core.validators import RegexValidator
@@ -27,6 +28,7 @@ from therapies.models import (
     Organisation,
     PublishedPage,
     Reference,
+    SearchSynonym,
     SideEffect,
     Therapy,
     TherapySideEffect,
@@ -96,7 +98,7 @@ class TherapyAdmin(ReviewedContentAdmin):
         PageReviewInline,
     ]
     fieldsets = [
-        (None, {"fields": ["generic_name", "slug", "drug_class"]}),
+        (None, {"fields": ["generic_name", "slug", "drug_class", "other_names"]}),
         ("What readers are told", {"fields": ["summary", "how_it_works", "when_used"]}),
         ("How it is taken", {"fields": ["how_taken", "dosage_forms", "how_often", "where_taken"]}),
         (
@@ -199,6 +201,21 @@ class DosageFormAdmin(SharedContentAdmin):
 class ReferenceAdmin(SharedContentAdmin):
     list_display = ["authors", "title", "journal", "year"]
     search_fields = ["authors", "title", "journal", "doi"]
+
+
+@admin.register(SearchSynonym)
+class SearchSynonymAdmin(ReviewedContentAdmin):
+    """Words readers search with that mean the same. Not shown on any page, so not reviewed:
+    a change applies to searches once saved, and is kept with its summary like any edit."""
+
+    is_page = False
+    list_display = ["words", "note"]
+    search_fields = ["words", "note"]
+    fields = ["words", "note"]
+    # Room to see every phrase of a long list at once.
+    formfield_overrides = {
+        models.CharField: {"widget": widgets.AdminTextareaWidget(attrs={"rows": 2})}
+    }
 
 
 @admin.register(GlossaryTerm)

@@ -12,6 +12,14 @@ pytestmark = pytest.mark.browser
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
+# Searches as readers type them: a near spelling (a "Did you mean" offered), and nothing found.
+PAGES = {
+    **PUBLIC_PAGES,
+    "search-near-spelling": "/search/?q=imatinab",
+    "search-nothing-found": "/search/?q=xyzzy",
+    "therapy-list-near-spelling": "/therapies/?q=imatinab",
+}
+
 
 def axe_problems(page) -> str:
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
@@ -33,7 +41,7 @@ def test_no_axe_violations_on_any_public_page(site, browser):
     for width in [1280, 320]:
         context = browser.new_context(viewport={"width": width, "height": 900})
         page = context.new_page()
-        for name, path in PUBLIC_PAGES.items():
+        for name, path in PAGES.items():
             page.goto(site + path)
             problems[f"{name} at {width}px"] = axe_problems(page)
             SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -48,7 +56,7 @@ def test_no_axe_violations_on_any_public_page(site, browser):
 
 def test_no_html_errors_on_any_public_page(site, validate_html):
     client = Client()
-    documents = {name: client.get(path).content for name, path in PUBLIC_PAGES.items()}
+    documents = {name: client.get(path).content for name, path in PAGES.items()}
     documents["feedback-error"] = client.post(
         "/feedback/therapy/sunitinib/", {"comment": "Hard to follow."}
     ).content
@@ -58,12 +66,13 @@ def test_no_html_errors_on_any_public_page(site, validate_html):
 
 def test_nothing_scrolls_sideways_at_320_pixels_and_targets_are_big_enough(site, browser):
     page = browser.new_context(viewport={"width": 320, "height": 700}).new_page()
-    for name, path in PUBLIC_PAGES.items():
+    for name, path in PAGES.items():
         page.goto(site + path)
         assert page.evaluate("document.documentElement.scrollWidth") <= 320, name
         small = page.evaluate(
             """() => [...document.querySelectorAll(
-                    'button, input:not([type=hidden]), select, textarea, nav a, .pagination a')]
+                    'button, input:not([type=hidden]), select, textarea, summary, nav a,'
+                    + ' .pagination a')]
                 .filter(e => e.offsetParent !== null)
                 .map(e => [e.outerHTML.slice(0, 80), e.getBoundingClientRect()])
                 .filter(([, r]) => r.width < 24 || r.height < 24)
@@ -74,10 +83,10 @@ def test_nothing_scrolls_sideways_at_320_pixels_and_targets_are_big_enough(site,
 
 def test_every_control_is_reached_in_order_with_focus_visible(site, browser):
     page = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
-    page.goto(site + PUBLIC_PAGES["therapy-list-filtered"])
+    page.goto(site + PAGES["therapy-list-filtered"])
     tabbable = page.evaluate(
         """() => [...document.querySelectorAll(
-                'a[href], button, input:not([type=hidden]), select, textarea')]
+                'a[href], button, input:not([type=hidden]), select, textarea, summary')]
             .filter(e => e.offsetParent !== null || e.classList.contains('skip-link'))
             .map(e => e.outerHTML)"""
     )
@@ -108,7 +117,7 @@ def test_every_control_is_reached_in_order_with_focus_visible(site, browser):
 def test_the_print_view_keeps_the_review_box_and_shows_link_addresses(site, browser):
     page = browser.new_page()
     page.emulate_media(media="print")
-    page.goto(site + PUBLIC_PAGES["therapy"])
+    page.goto(site + PAGES["therapy"])
     expect(page.get_by_role("navigation", name="Main")).to_be_hidden()
     expect(page.get_by_role("heading", name="Was this page helpful?")).to_be_hidden()
     expect(page.get_by_role("heading", name="About our information")).to_be_visible()
@@ -123,10 +132,12 @@ def test_the_print_view_keeps_the_review_box_and_shows_link_addresses(site, brow
 def test_a_reader_finds_reads_and_answers_by_keyboard_and_mouse(site, browser):
     page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
     page.goto(site + "/")
-    page.get_by_label("Drug name, brand, condition or side effect").fill("Sutent")
+    page.get_by_label("Drug, condition, side effect or medical word").fill("Sutent")
     page.get_by_role("button", name="Search").click()
-    expect(page.get_by_role("heading", name="1 drug found")).to_be_visible()
-    page.get_by_label("Drug name, brand, condition or side effect").fill("")
+    expect(page.get_by_role("heading", name="2 results for “Sutent”")).to_be_visible()
+    expect(page.get_by_role("link", name="Sunitinib (Sutent®)")).to_be_visible()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Find a drug").click()
+    page.locator("summary", has_text="Filter the list").click()
     page.get_by_label("Condition", exact=True).select_option(
         label="gastrointestinal stromal tumour (GIST)"
     )

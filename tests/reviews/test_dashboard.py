@@ -6,12 +6,14 @@ import re
 from unittest import mock
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from reviews import roles
 from reviews.models import PageReview, ReminderRun, ReviewComment
 from tests.reviews.test_workflow import decide, edit_summary, submit
+from therapies.models import UnansweredSearch
 
 NEVER_RAN = "The daily job that e-mails review reminders has never run"
 
@@ -113,3 +115,101 @@ def test_a_comment_waits_on_the_dashboard_of_the_page_s_responsible_editor(
     people["editor2"].is_active = False
     people["editor2"].save()
     assert "Comments waiting for my answer (1)" in as_user("editor").get("/admin/").text
+
+
+# Searches that found nothing: what readers need and the site does not yet say (PIF TICK "need").
+MID_MARCH = datetime.date(2026, 3, 15)
+
+
+def unanswered_section(as_user, who: str) -> str:
+    with mock.patch("sarcomainfo.admin_site.timezone.localdate", return_value=MID_MARCH):
+        page = as_user(who).get("/admin/").text
+    found = re.search(r'<section[^>]*"dash-unanswered-searches">.*?</section>', page, re.S)
+    assert found, "no list of searches that found nothing"
+    return found.group()
+
+
+def listed(section: str) -> list[str]:
+    rows = re.findall(r'<tr><th scope="row"><a [^>]*>(.*?)</a></th><td>(.*?)</td></tr>', section)
+    return [f"{query}: {count}" for query, count in rows]
+
+
+def searched(query: str, day: datetime.date, count: int):
+    UnansweredSearch.objects.create(query=query, day=day, count=count)
+
+
+def test_this_month_s_searches_that_found_nothing_are_summed_most_first_ten_at_most(as_user):
+    searched("hair loss", datetime.date(2026, 3, 1), 5)
+    searched("hair loss", MID_MARCH, 7)
+    searched("fertility", datetime.date(2026, 3, 10), 12)
+    searched("wig", MID_MARCH, 1)
+    # Ties go by the words, and only the first ten are shown.
+    for n, query in enumerate(["bone", "alcohol", "driving", "vaccines", "travel", "diet"]):
+        searched(query, datetime.date(2026, 3, 2 + n), 3)
+    searched("sunbeds", datetime.date(2026, 3, 9), 2)
+    searched("pets", datetime.date(2026, 3, 9), 2)
+    section = unanswered_section(as_user, "editor")
+    assert listed(section) == [
+        "“fertility”: 12 searches",
+        "“hair loss”: 12 searches",
+        "“alcohol”: 3 searches",
+        "“bone”: 3 searches",
+        "“diet”: 3 searches",
+        "“driving”: 3 searches",
+        "“travel”: 3 searches",
+        "“vaccines”: 3 searches",
+        "“pets”: 2 searches",
+        "“sunbeds”: 2 searches",
+    ]
+    assert "wig" not in section
+    # Each leads to what the search finds now, to see whether a synonym or a page answers it.
+    assert 'href="/search/?q=hair%20loss"' in section
+    # A search's days add up: nine more today takes it ahead of those searched three times.
+    searched("pets", MID_MARCH, 9)
+    assert listed(unanswered_section(as_user, "editor"))[:4] == [
+        "“fertility”: 12 searches",
+        "“hair loss”: 12 searches",
+        "“pets”: 11 searches",
+        "“alcohol”: 3 searches",
+    ]
+
+
+def test_last_month_s_searches_that_found_nothing_are_not_shown(as_user):
+    searched("hair loss", datetime.date(2026, 2, 28), 40)
+    searched("fertility", datetime.date(2026, 2, 1), 3)
+    searched("fertility", datetime.date(2026, 3, 1), 1)
+    assert listed(unanswered_section(as_user, "editor")) == ["“fertility”: 1 search"]
+
+
+def test_a_month_in_which_every_search_found_something_says_so(as_user):
+    searched("hair loss", datetime.date(2026, 2, 28), 40)
+    section = unanswered_section(as_user, "editor")
+    assert "No search has come up empty this month." in section
+    assert listed(section) == []
+    assert "search synonym" not in section
+
+
+@pytest.mark.parametrize(
+    "who, advice",
+    [
+        ("editor", "add <a"),
+        ("clinical", "an editor can add <a"),
+        ("lay", "an editor can add <a"),
+        ("senior", "an editor can add <a"),
+    ],
+)
+def test_editors_and_reviewers_see_the_searches_and_what_to_do(as_user, who, advice):
+    searched("hair loss", MID_MARCH, 2)
+    section = unanswered_section(as_user, who)
+    assert listed(section) == ["“hair loss”: 2 searches"]
+    assert f'{advice} href="/admin/therapies/searchsynonym/">a search synonym</a>' in section
+    assert "it may be a page to write" in section
+
+
+def test_someone_who_cannot_see_the_synonyms_gets_no_link_to_them(as_user, people):
+    people["visitor"] = get_user_model().objects.create_user("visitor", is_staff=True)
+    searched("hair loss", MID_MARCH, 2)
+    section = unanswered_section(as_user, "visitor")
+    assert listed(section) == ["“hair loss”: 2 searches"]
+    assert "search synonym so the search finds it" in section
+    assert "searchsynonym/" not in section

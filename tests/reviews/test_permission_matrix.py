@@ -45,6 +45,7 @@ MODELS = {
     "therapies_dosageform": CONTENT,
     "therapies_reference": CONTENT,
     "therapies_informationpage": CONTENT,
+    "therapies_searchsynonym": CONTENT,
     # Who publishes the site and how readers reach it: an administrator's alone, one row.
     "therapies_organisation": (SUPER, NOBODY, SUPER, NOBODY),
     "therapies_publishedpage": READ_ONLY,
@@ -73,7 +74,7 @@ PUBLISHED_FIRST = [
 VERSIONED = [m for m, rule in MODELS.items() if rule == CONTENT]
 REVIEWED_PAGES = ["therapy", "sideeffect", "glossaryterm", "topic", "informationpage"]
 # Rows with revisions of their own that are not pages: history, comparison and restore too.
-SHARED_ROWS = ["condition", "drugclass", "dosageform", "reference"]
+SHARED_ROWS = ["condition", "drugclass", "dosageform", "reference", "searchsynonym"]
 
 # Everything else: (who may GET, who may POST). Admin pages send others to the login page if
 # they are not logged in, and answer 403 to staff without the permission.
@@ -121,6 +122,7 @@ PAGES = {
     "therapies:topic_detail": (EVERYONE, EVERYONE),
     "therapies:side_effect_detail": (EVERYONE, EVERYONE),
     "therapies:glossary": (EVERYONE, EVERYONE),
+    "therapies:search": (EVERYONE, EVERYONE),
     "therapies:information_page": (EVERYONE, EVERYONE),
     "therapies:feed": (EVERYONE, EVERYONE),
     "therapies:feedback": (EVERYONE, EVERYONE),

@@ -14,26 +14,47 @@ def site(transactional_db, live_server):
     return live_server.url
 
 
+def reader_at(browser, width):
+    """A reader whose browser runs no JavaScript: nothing they need may depend on it."""
+    context = browser.new_context(
+        java_script_enabled=False, viewport={"width": width, "height": 740}
+    )
+    return context, context.new_page()
+
+
 @pytest.fixture
 def reader(browser):
-    """A reader whose browser runs no JavaScript: nothing they need may depend on it."""
-    context = browser.new_context(java_script_enabled=False, viewport={"width": 360, "height": 740})
-    yield context.new_page()
+    context, page = reader_at(browser, 360)
+    yield page
     context.close()
+
+
+@pytest.fixture
+def small_reader(browser):
+    """The narrowest phone a page must fit (WCAG 1.4.10)."""
+    context, page = reader_at(browser, 320)
+    yield page
+    context.close()
+
+
+def first_result_top(page) -> float:
+    return page.locator("main .results li").first.bounding_box()["y"]
 
 
 def test_reader_finds_a_drug_by_its_brand_name_without_javascript(site, reader):
     reader.goto(site + "/")
-    reader.get_by_label("Drug name, brand, condition or side effect").fill("Glivec")
+    reader.get_by_label("Drug, condition, side effect or medical word").fill("Glivec")
     reader.get_by_role("button", name="Search").click()
-    reader.wait_for_url("**/therapies/?q=Glivec")
-    expect(reader.get_by_role("heading", name="1 drug found")).to_be_visible()
+    reader.wait_for_url("**/search/?q=Glivec")
+    # The drug, and the guide that presents it.
+    expect(reader.get_by_role("heading", name="2 results for “Glivec”")).to_be_visible()
     reader.get_by_role("link", name="Imatinib (Glivec®)").click()
-    assert reader.get_by_role("heading", level=1).inner_text() == "Imatinib (Glivec®)"
+    expect(reader.get_by_role("heading", level=1)).to_have_text("Imatinib (Glivec®)")
 
 
 def test_reader_combines_filters_with_the_form(site, reader):
     reader.goto(site + "/therapies/")
+    reader.locator("summary", has_text="Filter the list").click()
     reader.get_by_label("How it is taken").select_option(label="capsules")
     reader.get_by_label("Condition", exact=True).select_option(
         label="cancer with a change in the NTRK gene"
@@ -41,8 +62,36 @@ def test_reader_combines_filters_with_the_form(site, reader):
     reader.get_by_role("button", name="Show drugs").click()
     expect(reader.get_by_role("heading", name="1 drug found")).to_be_visible()
     expect(reader.get_by_role("link", name="Larotrectinib (Vitrakvi®)")).to_be_visible()
+    expect(reader.locator("summary")).to_have_text("Filter the list (2 in use)")
     reader.get_by_role("link", name="Remove the Condition filter").click()
     expect(reader.get_by_role("heading", name="2 drugs found")).to_be_visible()
+
+
+def test_on_a_small_phone_results_come_first_and_filters_open_without_javascript(
+    site, small_reader
+):
+    small_reader.goto(site + "/therapies/?q=tinib")
+    expect(small_reader.get_by_role("heading", name="4 drugs found")).to_be_visible()
+    assert first_result_top(small_reader) <= 450
+    small_reader.locator("summary", has_text="Filter the list").click()
+    small_reader.get_by_label("How it is taken").select_option(label="capsules")
+    small_reader.get_by_role("button", name="Show drugs").click()
+    expect(small_reader.get_by_role("heading", name="2 drugs found")).to_be_visible()
+    expect(small_reader.get_by_role("link", name="Crizotinib (Xalkori®)")).to_be_visible()
+    expect(small_reader.get_by_role("link", name="Larotrectinib (Vitrakvi®)")).to_be_visible()
+    assert small_reader.evaluate("document.documentElement.scrollWidth") <= 320
+
+
+def test_a_misspelt_search_offers_the_word_meant_on_a_small_phone(site, small_reader):
+    small_reader.goto(site + "/search/?q=imatinab")
+    expect(small_reader.get_by_text("Did you mean imatinib?")).to_be_visible()
+    assert small_reader.evaluate("document.documentElement.scrollWidth") <= 320
+    small_reader.locator(".did-you-mean").get_by_role("link", name="imatinib").click()
+    small_reader.wait_for_url("**/search/?q=imatinib")
+    expect(small_reader.get_by_role("heading", name="results for “imatinib”")).to_be_visible()
+    expect(small_reader.get_by_text("Did you mean")).to_have_count(0)
+    expect(small_reader.get_by_role("link", name="Imatinib (Glivec®)")).to_be_visible()
+    assert first_result_top(small_reader) <= 450
 
 
 def test_the_first_tab_reaches_the_skip_link_which_jumps_to_the_content(site, page):

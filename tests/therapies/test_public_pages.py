@@ -25,7 +25,7 @@ def test_home_lists_topics_and_an_a_to_z_with_a_search_box(seed, client):
         "Sunitinib",
     ]
     assert re.search(r'<h3 id="letter-p">P</h3>', html)
-    assert '<form class="search" method="get" action="/therapies/"' in html
+    assert '<form class="search" method="get" action="/search/"' in html
     assert '<label for="home-q">' in html
 
 

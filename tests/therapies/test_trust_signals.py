@@ -79,6 +79,7 @@ def test_therapy_pages_describe_the_drug_in_json_ld(seed, client):
     assert drug["@type"] == "Drug"
     assert drug["nonProprietaryName"] == "imatinib"
     assert drug["proprietaryName"] == ["Glivec"]
+    assert drug["alternateName"] == ["Gleevec (USA)"]  # found by it in search too
     assert drug["drugClass"] == {"@type": "DrugClass", "name": "tyrosine kinase inhibitor (TKI)"}
     assert drug["administrationRoute"] == "oral"
     assert drug["dosageForm"] == ["tablets"]

@@ -34,6 +34,7 @@ from therapies.models.published import (
     WithdrawnPage,
 )
 from therapies.models.reading import ReadingLevel
+from therapies.models.search import SearchSynonym, UnansweredSearch
 
 # The models whose rows are public pages, by the kind of page they make.
 PAGE_MODELS = {
@@ -70,6 +71,7 @@ __all__ = [
     "PublishedPage",
     "ReadingLevel",
     "Reference",
+    "SearchSynonym",
     "SideEffect",
     "SiteEdition",
     "Therapy",
@@ -79,6 +81,7 @@ __all__ = [
     "TopicSectionTherapy",
     "TreatmentRole",
     "TypedText",
+    "UnansweredSearch",
     "WhereTaken",
     "WithdrawnPage",
     "tidy_text",

@@ -216,6 +216,13 @@ class Therapy(PageContent):
     ]
 
     generic_name = models.CharField(max_length=200, unique=True, help_text="e.g. imatinib")
+    other_names = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Other names readers may know it by, separated by commas: its brand names "
+        "in other countries (Gleevec, in the USA), a former name. Search finds the page by "
+        "them, and the page lists them as “Also known as”.",
+    )
     slug = models.SlugField(max_length=200, unique=True)
     drug_class = models.ForeignKey(
         DrugClass, null=True, blank=True, on_delete=models.PROTECT, related_name="therapies"

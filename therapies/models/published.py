@@ -7,10 +7,11 @@ working rows, so an edit saved after publication cannot reach readers by any rou
 import datetime
 import time
 import uuid
+from functools import lru_cache
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.contrib.postgres.search import SearchVector
 from django.db import DatabaseError, connections, models, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -56,28 +57,15 @@ class PublishedPageQuerySet(models.QuerySet):
         # One filter() call, so name and value must match on the same facet row.
         return self.filter(facets__name=name, facets__value=value)
 
-    def matching(self, text: str):
-        """Pages whose names, brands, conditions or side effects match what the reader typed.
 
-        On PostgreSQL: full-text search over the GIN index, each word matching as a word or the
-        start of one ("imatin" finds imatinib, "tumours" finds tumour). Elsewhere (SQLite, in
-        development): the words as typed, anywhere in the text. Either way in A to Z order, as
-        the list always is: the text has no parts that matter more than others to rank by.
-        """
-        key = search_key(text)
-        if not key:
-            return self
-        if connections[self.db].vendor != "postgresql":
-            return self.filter(search_text__contains=key)
-        # search_key leaves only letters, digits and spaces: nothing tsquery could misread.
-        query = SearchQuery(
-            " & ".join(f"{word}:*" for word in key.split()), search_type="raw", config="english"
-        )
-        return self.annotate(search=SEARCH_VECTOR).filter(search=query)
-
-
-# What the search index holds; queries must use this very expression to use the index.
-SEARCH_VECTOR = SearchVector("search_text", config="english")
+# What the search indexes hold: a page's names and what it is about (the drug list searches
+# these), and with them all its words (the site search). Two indexes rather than one weighted
+# index, as a query restricted by weight must recompute every candidate's vector. Queries must
+# use these very expressions to use the indexes.
+NAMES_VECTOR = SearchVector("search_names", config="english") + SearchVector(
+    "search_text", config="english"
+)
+SEARCH_VECTOR = NAMES_VECTOR + SearchVector("search_body", config="english")
 
 
 def search_key(text: str) -> str:
@@ -93,7 +81,13 @@ class PublishedPage(models.Model):
     # medical name (200 characters each).
     title = models.CharField(max_length=500)
     sort_name = models.CharField(max_length=500, db_index=True)
+    # What search knows of the page (therapies/indexing.py): its names, what it is about, its
+    # words; and how a search result shows it.
+    search_names = models.TextField(blank=True)
     search_text = models.TextField(blank=True)
+    search_body = models.TextField(blank=True)
+    result_title = models.CharField(max_length=700, blank=True)
+    result_summary = models.TextField(blank=True)
     document = models.JSONField(help_text="Everything the public page shows, as published.")
     review = models.ForeignKey(
         "reviews.PageReview", null=True, on_delete=models.PROTECT, related_name="+"
@@ -120,7 +114,13 @@ class PublishedPage(models.Model):
 
     class Meta:
         ordering = ["sort_name"]
-        indexes = [GinIndex(SEARCH_VECTOR, name="published_page_search")]
+        indexes = [
+            GinIndex(SEARCH_VECTOR, name="published_page_search"),
+            GinIndex(NAMES_VECTOR, name="published_page_names_search"),
+            # Near spellings of names (pg_trgm): "imatinab" finds imatinib.
+            GinIndex(fields=["search_names"], opclasses=["gin_trgm_ops"], name="page_names_trgm"),
+            GinIndex(fields=["search_text"], opclasses=["gin_trgm_ops"], name="page_text_trgm"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["kind", "object_id"], name="one_publication_per_item"),
             models.UniqueConstraint(fields=["kind", "slug"], name="unique_public_url"),
@@ -130,17 +130,24 @@ class PublishedPage(models.Model):
         return f"{self.get_kind_display()}: {self.title}"
 
     def get_absolute_url(self):
-        match self.kind:
-            case PageKind.TOPIC:
-                return reverse("therapies:topic_detail", args=[self.slug])
-            case PageKind.THERAPY:
-                return reverse("therapies:therapy_detail", args=[self.slug])
-            case PageKind.SIDE_EFFECT:
-                return reverse("therapies:side_effect_detail", args=[self.slug])
-            case PageKind.INFORMATION:
-                return reverse("therapies:information_page", args=[self.slug])
-            case _:
-                return reverse("therapies:glossary") + f"#{self.slug}"
+        return page_address(self.kind, self.slug)
+
+
+@lru_cache(maxsize=20_000)
+def page_address(kind: str, slug: str) -> str:
+    """A page's public address. Lists of results ask for dozens on every request; the URL
+    patterns never change while the process runs."""
+    match kind:
+        case PageKind.TOPIC:
+            return reverse("therapies:topic_detail", args=[slug])
+        case PageKind.THERAPY:
+            return reverse("therapies:therapy_detail", args=[slug])
+        case PageKind.SIDE_EFFECT:
+            return reverse("therapies:side_effect_detail", args=[slug])
+        case PageKind.INFORMATION:
+            return reverse("therapies:information_page", args=[slug])
+        case _:
+            return reverse("therapies:glossary") + f"#{slug}"
 
 
 class PublishedCitation(models.Model):
