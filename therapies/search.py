@@ -16,6 +16,7 @@ found among the published pages' words with difflib.
 import datetime
 import difflib
 import logging
+import re
 from dataclasses import dataclass
 from functools import lru_cache, reduce
 from operator import and_, or_
@@ -232,8 +233,13 @@ def _suggestion(pages: QuerySet, query: Query) -> str:
             else []
         )
         suggested.append(alike[0] if alike else word)
-    suggestion = " ".join(suggested)
+    # A name typed in two parts is corrected to the same name twice: say it once.
+    suggestion = " ".join(w for i, w in enumerate(suggested) if i == 0 or w != suggested[i - 1])
     return suggestion if suggestion != query.key else ""
+
+
+# An e-mail address or a UK postcode typed into the box: never kept either.
+PERSONAL = re.compile(r"@|\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b", re.IGNORECASE)
 
 
 def record_unanswered(request, key: str) -> None:
@@ -241,7 +247,14 @@ def record_unanswered(request, key: str) -> None:
     who searched. A reader can add only so many (SEARCH_RECORD_LIMIT per window), and once a
     day has SEARCH_RECORD_DAILY_QUERIES different searches, only those are counted: a flood of
     junk cannot fill the database. A database that is down only loses the count."""
-    if not key or sum(character.isdigit() for character in key) >= IDENTIFYING_DIGITS:
+    typed = request.GET.get("q", "")
+    if (
+        not key
+        or sum(character.isdigit() for character in key) >= IDENTIFYING_DIGITS
+        or PERSONAL.search(typed)
+        # The editorial team, logged in, checking a search from the dashboard: not a reader.
+        or settings.SESSION_COOKIE_NAME in request.COOKIES
+    ):
         return
     # Lower case can be longer than what was typed ("ß" is "ss").
     key = key[: UnansweredSearch._meta.get_field("query").max_length]

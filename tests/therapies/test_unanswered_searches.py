@@ -162,3 +162,14 @@ def test_a_shared_cache_that_is_down_only_loses_the_count(seed, caplog):
     assert response.status_code == 200
     assert "Could not count a search that found nothing" in caplog.text
     assert counted() == {}
+
+
+@pytest.mark.parametrize("typed", ["jane.doe@example.com", "xyzzy SW1A 1AA", "xyzzy ls6 2ab"])
+def test_an_email_address_or_a_postcode_is_never_kept(seed, typed):
+    Client().get("/search/", {"q": typed})
+    assert counted() == {}
+
+
+def test_the_editorial_team_checking_a_search_is_not_counted(seed, as_user):
+    as_user("editor").get(NOTHING)
+    assert counted() == {}
