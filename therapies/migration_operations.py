@@ -1,5 +1,7 @@
-"""Migration operations for what exists only on PostgreSQL."""
+"""Migration operations for what exists only on PostgreSQL, and for giving the editorial
+groups a new model's permissions."""
 
+from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
 
@@ -67,3 +69,22 @@ class RemoveIndexOnPostgreSQL(OnPostgreSQLOnly, migrations.RemoveIndex):
 
 class AddField(RemakesTablesWithoutPostgreSQLIndexes, migrations.AddField):
     """A column SQLite adds by remaking the table (one that may not be null)."""
+
+
+def grant_to_groups(apps, model_name: str, actions_by_group: dict[str, list[str]]) -> None:
+    """Give each editorial group the actions (view, add…) on a therapies model that
+    `actions_by_group` names, as reviews/roles.py has them (`sync_groups()` applies that
+    table later; this freezes it for the model's migration)."""
+    therapies = apps.get_app_config("therapies")
+    therapies.models_module = True
+    create_permissions(therapies, apps=apps, verbosity=0)
+    therapies.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for group in Group.objects.filter(name__in=actions_by_group):
+        group.permissions.add(
+            *Permission.objects.filter(
+                content_type__app_label="therapies",
+                codename__in=[f"{action}_{model_name}" for action in actions_by_group[group.name]],
+            )
+        )

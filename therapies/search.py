@@ -192,12 +192,14 @@ def _near_spellings_postgresql(pages: QuerySet, query: Query) -> QuerySet:
 @lru_cache(maxsize=2)
 def published_words(edition_token: str) -> frozenset[str]:
     """Every word of every published page's names and what it is about."""
-    words = set()
-    for names, text in PublishedPage.objects.values_list(NAMES, TEXT).iterator():
-        words.update(names.split())
-        words.update(text.split())
+    return frozenset(_words_of(PublishedPage.objects.values_list(NAMES, TEXT).iterator()))
+
+
+def _words_of(rows) -> set[str]:
+    """The words of (names, subjects) rows, as indexing.py stored them."""
+    words = {word for row in rows for column in row for word in column.split()}
     words.discard("|")
-    return frozenset(words)
+    return words
 
 
 def _near_spellings_elsewhere(pages: QuerySet, query: Query, in_body: bool) -> QuerySet:
@@ -220,11 +222,7 @@ def _near_spellings_elsewhere(pages: QuerySet, query: Query, in_body: bool) -> Q
 
 def _suggestion(pages: QuerySet, query: Query) -> str:
     """The reader's words, each replaced by the most alike word of the best pages found."""
-    words = set()
-    for names, text in pages.values_list(NAMES, TEXT)[:10]:
-        words.update(names.split())
-        words.update(text.split())
-    words.discard("|")
+    words = _words_of(pages.values_list(NAMES, TEXT)[:10])
     suggested = []
     for word in query.words:
         alike = (

@@ -1,5 +1,6 @@
-from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
+
+from therapies.migration_operations import grant_to_groups
 
 # Information pages are content like any other (reviews/roles.py): editors write them, every
 # group reads them. The organisation's settings are an administrator's, so no group has them.
@@ -21,22 +22,7 @@ def the_organisation(apps, schema_editor):
 
 
 def information_pages_for_every_group(apps, schema_editor):
-    therapies = apps.get_app_config("therapies")
-    therapies.models_module = True
-    create_permissions(therapies, apps=apps, verbosity=0)
-    therapies.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for group in Group.objects.filter(name__in=INFORMATION_PAGE_PERMISSIONS):
-        group.permissions.add(
-            *Permission.objects.filter(
-                content_type__app_label="therapies",
-                codename__in=[
-                    f"{action}_informationpage"
-                    for action in INFORMATION_PAGE_PERMISSIONS[group.name]
-                ],
-            )
-        )
+    grant_to_groups(apps, "informationpage", INFORMATION_PAGE_PERMISSIONS)
 
 
 class Migration(migrations.Migration):

@@ -1,4 +1,3 @@
-from django.contrib.auth.management import create_permissions
 from django.contrib.postgres.operations import TrigramExtension
 
 import django.contrib.postgres.indexes
@@ -7,6 +6,7 @@ from django.db import migrations, models
 
 from therapies.indexing import index_entry
 from therapies.migration_operations import (
+    grant_to_groups,
     AddField,
     AddIndexOnPostgreSQL,
     RemoveIndexOnPostgreSQL,
@@ -43,21 +43,7 @@ def index_published_pages(apps, schema_editor):
 
 
 def synonyms_for_every_group(apps, schema_editor):
-    therapies = apps.get_app_config("therapies")
-    therapies.models_module = True
-    create_permissions(therapies, apps=apps, verbosity=0)
-    therapies.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for group in Group.objects.filter(name__in=SYNONYM_PERMISSIONS):
-        group.permissions.add(
-            *Permission.objects.filter(
-                content_type__app_label="therapies",
-                codename__in=[
-                    f"{action}_searchsynonym" for action in SYNONYM_PERMISSIONS[group.name]
-                ],
-            )
-        )
+    grant_to_groups(apps, "searchsynonym", SYNONYM_PERMISSIONS)
 
 
 class Migration(migrations.Migration):
