@@ -25,10 +25,12 @@ $(PY):
 	@$(BIN)/pip install --quiet --upgrade pip
 
 $(VENV)/.runtime-installed: requirements.txt | $(PY)
+	@scripts/install-pdf-libraries
 	$(BIN)/pip install --quiet -r requirements.txt
 	@touch $@
 
 $(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(PY)
+	@scripts/install-pdf-libraries
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	@touch $@ $(VENV)/.runtime-installed
 

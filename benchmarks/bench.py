@@ -11,7 +11,11 @@ names spelt right and with one or two wrong letters, through the therapy list an
 search, and prints the plans PostgreSQL chose for one of each.
 
 Settings, from the environment: BENCH_THERAPIES (10000), BENCH_SECONDS (10 per measurement),
-BENCH_ROUNDS (2), BENCH_CONNECTIONS (16), BENCH_PORT (8765), BENCH_DATABASE (sarcomainfo_bench).
+BENCH_ROUNDS (2), BENCH_CONNECTIONS (16), BENCH_PORT (8765), BENCH_DATABASE (sarcomainfo_bench),
+BENCH_PACK_SAMPLE (200: pages of the evidence pack timed with every PDF made).
+
+Last, it times the assessor's pack (`manage.py evidence_pack`): its first run on a sample of
+pages, each record's PDF made, and a later run over every page, the PDFs kept from before.
 """
 
 import os
@@ -24,6 +28,7 @@ import statistics
 import string
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.request
@@ -39,6 +44,8 @@ PORT = int(os.environ.get("BENCH_PORT", "8765"))
 DATABASE = os.environ.get("BENCH_DATABASE", "sarcomainfo_bench")
 PG = ["-h", "127.0.0.1", "-U", "postgres"]
 STATIC_COPY = "bench/therapy-page.html"
+PACK_SAMPLE = int(os.environ.get("BENCH_PACK_SAMPLE", "200"))
+PACK_TARGET_SECONDS = 300
 
 THERAPY = "/therapies/imatinib/"
 TARGETS = {
@@ -363,6 +370,102 @@ class Server:
         self.process.wait(timeout=30)
 
 
+def peak_memory_kb(pid: int) -> int:
+    """The most memory any process of the tree under `pid` has held so far (VmHWM)."""
+    peak, waiting = 0, [pid]
+    while waiting:
+        current = waiting.pop()
+        try:
+            status = Path(f"/proc/{current}/status").read_text()
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except OSError:
+            continue
+        found = re.search(r"VmHWM:\s+(\d+)", status)
+        peak = max(peak, int(found.group(1)) if found else 0)
+        waiting += [int(child) for child in children]
+    return peak
+
+
+def timed_pack(env, *options) -> dict:
+    """`manage.py evidence_pack` with `options`, timed, its processes' memory sampled."""
+    out = Path(env["RECORD_PDF_DIR"]) / "pack.zip"
+    command = [PYTHON, "manage.py", "evidence_pack", str(out), "--no-progress", *options]
+    started = time.monotonic()
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
+    peak = 0
+    while process.poll() is None:
+        peak = max(peak, peak_memory_kb(process.pid))
+        time.sleep(0.2)
+    if process.returncode:
+        sys.exit(f"evidence_pack failed: {' '.join(command)}")
+    written = re.search(r"records of (\d+)", process.stdout.read())
+    return {
+        "seconds": time.monotonic() - started,
+        "pages": int(written.group(1)),
+        "peak MB": peak / 1024,
+        "zip MB": out.stat().st_size / 1e6,
+    }
+
+
+# Keeps a PDF for each record the pack will write, a copy of a real one made in the sample,
+# under the record's own fingerprint: what a pack finds once earlier packs have made them.
+KEEP_PDFS = """
+import sys, django
+django.setup()
+from pathlib import Path
+from django.core.management import call_command
+from reviews import evidence
+kept = next(Path(sys.argv[1]).glob("*.pdf")).read_bytes()
+evidence._pdf_of = lambda html: kept
+call_command("evidence_pack", sys.argv[2], "--no-progress")
+"""
+
+
+def pack_checks(env) -> dict:
+    """The assessor's pack at this size. A record's PDF is made once and kept (named by its
+    HTML's fingerprint): the first pack makes every one, later packs only those of records
+    that changed. Measured: the first pack on a sample of pages (each PDF made), then the whole
+    pack with every PDF kept from before. Run after the server's measurements, on the same
+    cores, so neither disturbs the other."""
+    folder = Path(tempfile.mkdtemp(prefix="bench-record-pdfs-"))
+    env = {**env, "RECORD_PDF_DIR": str(folder)}
+    try:
+        print(f"Evidence pack: the first {PACK_SAMPLE} records, each PDF made...")
+        first = timed_pack(env, "--pages", str(PACK_SAMPLE))
+        run(PYTHON, "-c", KEEP_PDFS, str(folder), str(folder / "keep.zip"), env=env, quiet=True)
+        print("Evidence pack: every page, PDFs kept from before...")
+        later = timed_pack(env)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return {"first": first, "later": later}
+
+
+def report_pack(pack):
+    first, later = pack["first"], pack["later"]
+    per_page = first["seconds"] / first["pages"]
+    print(
+        f"\nEvidence pack (manage.py evidence_pack, {os.cpu_count()} worker processes):\n"
+        f"  first pack, every PDF made: {first['pages']} pages in {first['seconds']:.0f} s "
+        f"({per_page:.2f} s a page; {later['pages']:,} pages would take about "
+        f"{per_page * later['pages'] / 60:.0f} min); peak memory {first['peak MB']:.0f} MB\n"
+        f"  a later pack, PDFs kept: {later['pages']:,} pages in {later['seconds']:.0f} s, "
+        f"{later['zip MB']:.0f} MB written; peak memory {later['peak MB']:.0f} MB"
+    )
+    verdict = "PASS" if later["seconds"] < PACK_TARGET_SECONDS else "FAIL"
+    print(
+        f"{verdict}  the whole pack with its PDFs kept: {later['seconds']:.0f} s "
+        f"(target: under {PACK_TARGET_SECONDS} s)"
+    )
+    verdict = "PASS" if per_page * later["pages"] < PACK_TARGET_SECONDS else "FAIL"
+    print(f"{verdict}  the first pack, every PDF made (from the sample's rate)")
+    grew = later["peak MB"] - first["peak MB"]
+    print(
+        f"Memory: {first['pages']} pages {first['peak MB']:.0f} MB, {later['pages']:,} pages "
+        f"{later['peak MB']:.0f} MB ({grew:+.0f} MB for {later['pages'] / first['pages']:.0f} "
+        f"times the pages)"
+    )
+
+
 def wrk(key: str, seconds: int) -> dict:
     command = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency"]
     if key in RANDOM_SEARCHES:
@@ -411,7 +514,9 @@ def main():
             print()
     finally:
         server.stop()
+    pack = pack_checks(env)
     report(runs, checks, server.peak_kb, env)
+    report_pack(pack)
 
 
 def report(runs, checks, peak_kb, env):

@@ -16,7 +16,14 @@ from django.utils.text import Truncator, capfirst
 from reversion.models import Revision, Version
 
 from reviews import roles, signing
-from reviews.models import EditorialRole, PageReview, ReminderRun, ReviewComment, ReviewRequest
+from reviews.models import (
+    EditorialRole,
+    PageReview,
+    ReminderRun,
+    ReviewComment,
+    Reviewer,
+    ReviewRequest,
+)
 from therapies import readability
 from therapies.models import (
     PAGE_MODELS,
@@ -66,6 +73,14 @@ def _reviews_due(today: datetime.date) -> tuple[list[Entry], list[Entry]]:
         else:
             soon.append(Entry(page.title, url, f"due {due}, in {review.days_left(today)} days"))
     return overdue, soon
+
+
+def _review_dates_list(user, status: str) -> str:
+    """The review dates list filtered to one PageReview.Status (its "review status" filter),
+    where the reviews counted here are listed with who answers for each, and exported."""
+    if not user.has_perm("reviews.view_pagereview"):
+        return ""
+    return f"{reverse('admin:reviews_pagereview_changelist')}?review_status={status}"
 
 
 def _awaiting_sign_off(user) -> list[Entry]:
@@ -160,10 +175,12 @@ def _comments_waiting_for(user) -> list[Entry]:
 
 
 def _missing_safety_information(model) -> list[Entry]:
-    """The pages with a safety section still empty, each once with the sections it lacks: one
-    query, however many pages. An empty section is shown to nobody, so until it is written
+    """The pages with a section for readers still empty, each once with the sections it lacks:
+    one query, however many pages. A therapy's are its safety sections; a side effect's, all it
+    tells readers (READER_FIELDS). An empty section is shown to nobody, so until it is written
     from a source, readers get only the standard 999 and NHS 111 box."""
-    names = model.SAFETY_FIELDS
+    names = getattr(model, "READER_FIELDS", model.SAFETY_FIELDS)
+    what = "safety text" if names == model.SAFETY_FIELDS else "text for readers"
     empty = Q()
     for name in names:
         empty |= Q(**{name: ""})
@@ -178,7 +195,7 @@ def _missing_safety_information(model) -> list[Entry]:
             Entry(
                 str(page),
                 change_url(model, page.pk),
-                f"safety text not written: {', '.join(missing)}",
+                f"{what} not written: {', '.join(missing)}",
             )
         )
     return entries
@@ -214,22 +231,31 @@ def _incomplete_content() -> list[Entry]:
     return entries
 
 
+# Words every promise readers cannot keep has (rich_text.PROMISES): a video, or "we have…".
+PROMISE_WORDS = ["video", "we have", "we also have", "we've got", "we\u2019ve got"]
+
+
 def _promised_videos() -> list[Entry]:
-    """Pages that tell readers of a video and link to none. Found in the database first (one
-    query a kind of page), so only the few pages that mention a video are looked at closely."""
+    """Pages that send readers to a video, or to more of our information, and link to none.
+    Found in the database first (one query a kind of page), so only the few pages with the
+    words of such a promise are looked at closely."""
     entries = []
     for model in PAGE_MODELS.values():
         mentions = Q(pk__in=[])
         for column in model._meta.concrete_fields:
             if isinstance(column, TextField):
-                mentions |= Q(**{f"{column.name}__icontains": "video"})
+                for words in PROMISE_WORDS:
+                    mentions |= Q(**{f"{column.name}__icontains": words})
         if model is Topic:
-            mentions |= Q(sections__body__icontains="video")
+            for words in PROMISE_WORDS:
+                mentions |= Q(sections__body__icontains=words)
         for page in model._default_manager.filter(mentions).distinct():
             if readability.promised_videos(page):
                 entries.append(
                     Entry(
-                        str(page), change_url(model, page.pk), "mentions a video but links to none"
+                        str(page),
+                        change_url(model, page.pk),
+                        "sends readers to a video or to more information, and links to none",
                     )
                 )
     return entries
@@ -298,10 +324,30 @@ def dashboard(user, today: datetime.date) -> dict:
         "my_drafts": my_drafts(user) if editor else None,
         "overdue": overdue,
         "due_soon": soon,
+        # The same pages as the lists above, as the review dates list counts them.
+        "overdue_url": _review_dates_list(user, PageReview.Status.OVERDUE),
+        "due_soon_url": _review_dates_list(user, PageReview.Status.DUE_90),
         "incomplete": _incomplete_content(),
         "feedback": _reader_feedback(today),
         "unanswered": _unanswered_searches(user, today),
         "hard_to_read": hard_to_read(),
         "smog_limit": settings.READABILITY_SMOG_LIMIT,
         "reminders": _reminders(user, today),
+        "declaration_due": signing.declaration_due(user),
+        # Who may keep reviewers' profiles up to date sees whose declaration has lapsed.
+        "declarations_due": _declarations_due()
+        if user.has_perm("reviews.change_reviewer")
+        else None,
+        "evidence_url": reverse("reviews_evidence") if roles.sees_evidence(user) else None,
     }
+
+
+def _declarations_due() -> list[Entry]:
+    return [
+        Entry(
+            reviewer.name,
+            change_url(Reviewer, reviewer.pk),
+            f"last made {reviewer.declared_on:%-d %B %Y}" if reviewer.declared_on else "none made",
+        )
+        for reviewer in signing.reviewers_without_current_declaration()
+    ]

@@ -184,9 +184,15 @@ def preview_response(request, snapshot: PageSnapshot, banner: Banner, change_sum
     return _render_preview(request, snapshot, banner, change_summary)
 
 
-# The phone width is the same page in a frame of the admin's own.
-@csp_override({**settings.SECURE_CSP, "frame-ancestors": [CSP.SELF]})
-@xframe_options_sameorigin
+def framed_in_admin(view):
+    """A page the admin shows in a frame of its own (the phone width of a preview, the page in
+    a production record); other sites still cannot frame it."""
+    return csp_override({**settings.SECURE_CSP, "frame-ancestors": [CSP.SELF]})(
+        xframe_options_sameorigin(view)
+    )
+
+
+@framed_in_admin
 def _render_preview(request, snapshot: PageSnapshot, banner: Banner, change_summary: str):
     """The page `snapshot` would publish, rendered as readers will see it, with the passages
     that differ from the published page marked and the banner above it."""
@@ -210,10 +216,21 @@ def _render_preview(request, snapshot: PageSnapshot, banner: Banner, change_summ
         unexplained = _main_content(before) != _main_content(html)
         html, changed, removed = mark_changes(before, html)
         unexplained = unexplained and not (changed or removed)
+    # A page taken off the site: readers get a notice that it was withdrawn, not nothing.
+    from therapies.models import WithdrawnPage
+
+    withdrawn = (
+        None
+        if published is not None
+        else WithdrawnPage.objects.filter(kind=snapshot.kind, object_id=snapshot.object_id)
+        .order_by("-withdrawn_at")
+        .first()
+    )
     context = {
         "banner": banner,
         "counted": True,
-        "is_new": published is None,
+        "is_new": published is None and withdrawn is None,
+        "withdrawn": withdrawn,
         "changed": changed,
         "removed": removed,
         "unexplained": unexplained,

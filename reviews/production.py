@@ -1,8 +1,11 @@
 """The production record of one publication: everything an assessor asks to see about how a
 page readers saw was made, checked and approved."""
 
+import re
+
+from django.utils import timezone
+
 from reviews.authorship import authors_of_publication
-from reviews.compare import flatten
 from reviews.models import (
     AuditEvent,
     EditorialRole,
@@ -13,42 +16,88 @@ from reviews.models import (
     SignOff,
 )
 from reviews.versions import revision_number
-from therapies.models import KIND_OF_MODEL, Feedback, PublishedPage, Therapy
+from therapies.models import (
+    KIND_OF_MODEL,
+    PAGE_MODELS,
+    Feedback,
+    PageKind,
+    PublishedPage,
+)
+from therapies.models.published import page_address
+from therapies.publishing import PageSnapshot, preview
+from therapies.views import render_page
 
 
-def _readable_document(snapshot: dict) -> list[tuple[str, str]]:
-    """The published document as (where, text) rows, with therapies named, empty rows left out."""
-    document = snapshot.get("document", {})
-    if snapshot.get("kind") == "topic":
-        ids = {i for section in document.get("sections", []) for i in section["therapies"]}
-        names = dict(Therapy.objects.filter(pk__in=ids).values_list("pk", "generic_name"))
-        document = {
-            **document,
-            "sections": [
-                {
-                    **section,
-                    "therapies": [names.get(i, f"therapy {i}") for i in section["therapies"]],
-                }
-                for section in document.get("sections", [])
-            ],
-        }
-    return [(where, text) for where, text in flatten(document) if text]
+def render_as_published(publication: Publication, request) -> str:
+    """The page `publication` made, as readers saw it: its snapshot made into a page by the code
+    that publishes and rendered by the public views and templates, as the reviewers' preview
+    is."""
+    snapshot = PageSnapshot.from_json(publication.snapshot)
+    review = PageReview.objects.for_item(PAGE_MODELS[snapshot.kind](pk=snapshot.object_id))
+    request_note = publication.review_request.reader_note if publication.review_request else ""
+    page = preview(
+        snapshot,
+        review=review.first(),
+        approved_by=publication.approved_by,
+        change_summary=request_note,
+    )
+    page.published_at = publication.published_at
+    return render_page(request, page).content.decode()
+
+
+def page_as_published(publication: Publication, request) -> str:
+    """The main content of that page, for a record that shows it among the evidence."""
+    html = render_as_published(publication, request)
+    snapshot = PageSnapshot.from_json(publication.snapshot)
+    if snapshot.kind == PageKind.GLOSSARY_TERM:
+        # The glossary shows every term; the record shows this one.
+        term = re.search(rf'<div id="{re.escape(snapshot.slug)}">.*?</div>', html, re.S)
+        return f"<h1>Medical words explained</h1><dl>{term[0]}</dl>" if term else ""
+    main = re.search(r"<main\b[^>]*>(.*)</main>", html, re.S)
+    # Its questions for readers (feedback) are not part of what it said.
+    return re.sub(r"<form\b.*?</form>", "", main[1] if main else html, flags=re.S)
+
+
+def _sources(publication: Publication) -> list[dict]:
+    """Each source the page cited, with its latest check in a review of this page: one entry
+    per source, however many reviews checked it."""
+    cited = publication.snapshot.get("document", {}).get("references", [])
+    checks = {}
+    for check in (
+        ReferenceCheck.objects.filter(
+            review_request__content_type=publication.content_type,
+            review_request__object_id=publication.object_id,
+        )
+        .select_related("reference", "checked_by")
+        .order_by("checked_on", "pk")
+    ):
+        checks[(check.reference.authors, check.reference.title)] = check
+    return [
+        {"reference": reference, "check": checks.get((reference["authors"], reference["title"]))}
+        for reference in cited
+    ]
+
+
+def _feedback(kind: str, publication: Publication) -> dict:
+    """What readers said of the version `publication` made."""
+    said = list(
+        Feedback.objects.for_page(kind, publication.object_id).filter(
+            revision_id=publication.revision_id
+        )
+    )
+    return {
+        "helpful": sum(1 for f in said if f.helpful),
+        "not_helpful": sum(1 for f in said if not f.helpful),
+        "comments": [f for f in said if f.comment.strip()],
+    }
 
 
 def production_record(publication: Publication) -> dict:
     """Everything the record shows. Revisions are named by their number in the page's own
     history (as its history page shows them), each worked out in the query that reads it."""
     content_type = publication.content_type
+    kind = KIND_OF_MODEL[content_type.model]
     item = content_type.model_class()._default_manager.filter(pk=publication.object_id).first()
-    previous = (
-        Publication.objects.filter(
-            content_type=content_type,
-            object_id=publication.object_id,
-            published_at__lt=publication.published_at,
-        )
-        .order_by("-published_at")
-        .first()
-    )
     # The review that led to this publication, then any later reviews that confirmed it.
     requests = [publication.review_request] if publication.review_request else []
     requests += list(
@@ -59,7 +108,7 @@ def production_record(publication: Publication) -> dict:
             state=ReviewRequest.State.CONFIRMED,
         )
     )
-    sign_offs = [s for r in requests for s in r.sign_offs.select_related("reviewer", "signer")]
+    signed = {r.pk: list(r.sign_offs.select_related("reviewer", "signer")) for r in requests}
     # A review that found no change needed approves this version again: the latest such final
     # approval, not the publication's, is the one readers are told of.
     reapproval = (
@@ -72,22 +121,47 @@ def production_record(publication: Publication) -> dict:
         .order_by("-signed_at")
         .first()
     )
-    shown = (
-        PublishedPage.objects.filter(
-            kind=KIND_OF_MODEL[content_type.model],
-            object_id=publication.object_id,
-            revision=publication.revision,
-        )
+    shown = PublishedPage.objects.filter(
+        kind=kind, object_id=publication.object_id, revision=publication.revision
+    ).first()
+    page_review = (
+        PageReview.objects.filter(content_type=content_type, object_id=publication.object_id)
         .select_related("approved_by")
         .first()
     )
-    # Each reviewer's declaration as it was when they signed (or approved).
-    signers = [s.signer for s in sign_offs if s.signer_id] + [publication.approved_by]
-    declarations = list({signer.pk: signer for signer in signers if signer}.values())
+    today = timezone.localdate()
+    previous = (
+        Publication.objects.filter(
+            content_type=content_type,
+            object_id=publication.object_id,
+            published_at__lt=publication.published_at,
+        )
+        .defer("snapshot")
+        .order_by("-published_at")
+        .first()
+    )
     return {
         "publication": publication,
         "item": item,
-        "document": _readable_document(publication.snapshot),
+        "kind": PageKind(kind).label,
+        "address": page_address(kind, publication.snapshot.get("slug", "")),
+        "next": Publication.objects.filter(
+            content_type=content_type,
+            object_id=publication.object_id,
+            published_at__gt=publication.published_at,
+        )
+        .defer("snapshot")
+        .order_by("published_at")
+        .first(),
+        "overdue_days": -page_review.days_left(today)
+        if page_review and page_review.is_overdue_on(today)
+        else None,
+        "readability": publication.readability,
+        "sources": _sources(publication),
+        "feedback": _feedback(kind, publication),
+        # What readers said of the version this one replaced, which it may answer.
+        "previous": previous,
+        "previous_feedback": _feedback(kind, previous) if previous else None,
         "authors": authors_of_publication(publication),
         "revision": publication.revision,
         "revision_number": Publication.objects.filter(pk=publication.pk)
@@ -97,44 +171,22 @@ def production_record(publication: Publication) -> dict:
         "requests": [
             {
                 "request": request,
-                "sign_offs": request.sign_offs.select_related("reviewer", "signer"),
+                "sign_offs": signed[request.pk],
                 "comments": request.comments.select_related("author", "resolved_by").annotate(
                     resolution_number=revision_number(
                         page="review_request", revision="resolution_revision"
                     )
                 ),
-                "checks": request.reference_checks.select_related("reference", "checked_by"),
-                "cited": request.cited_references.all(),
             }
             for request in requests
         ],
-        "references": publication.snapshot.get("document", {}).get("references", []),
-        "latest_checks": ReferenceCheck.objects.filter(
-            review_request__content_type=content_type,
-            review_request__object_id=publication.object_id,
-        )
-        .select_related("reference", "checked_by")
-        .order_by("reference__authors", "-checked_on"),
-        "declarations": declarations,
         "reapproval": reapproval,
-        "shown_approver": shown.approved_by if shown else None,
-        "page_review": PageReview.objects.filter(
-            content_type=content_type, object_id=publication.object_id
-        )
-        .select_related("approved_by")
-        .first(),
+        "readers_see_it": shown is not None,
+        "page_review": page_review,
         "events": AuditEvent.objects.filter(
             content_type=content_type, object_id=publication.object_id
         )
         .select_related("actor")
         .annotate(revision_number=revision_number())
         .order_by("at"),
-        "previous": previous,
-        "previous_feedback": (
-            Feedback.objects.for_page(
-                KIND_OF_MODEL[content_type.model], publication.object_id
-            ).filter(revision_id=previous.revision_id)
-            if previous
-            else Feedback.objects.none()
-        ),
     }

@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from reviews import roles
 from reviews.models import PageReview, Publication, ReminderRun, ReminderSent
+from reviews.models.schedule import DUE_VERY_SOON_DAYS
 from reviews.notifications import site_link
 from therapies.models import PublishedPage
 
@@ -27,7 +28,7 @@ def _threshold_for(review: PageReview, today: datetime.date) -> str | None:
         return Threshold.DUE if days_left == 0 else Threshold.OVERDUE
     if not review.is_due_soon_on(today):
         return None
-    return Threshold.DAYS_30 if days_left <= 30 else Threshold.DAYS_90
+    return Threshold.DAYS_30 if days_left <= DUE_VERY_SOON_DAYS else Threshold.DAYS_90
 
 
 @dataclass
@@ -38,11 +39,13 @@ class Reminder:
     recipients: list[str]
 
 
-def _recipients_for(review: PageReview, editors: list[str]) -> list[str]:
-    """The page's responsible editor (else every editor) and the reviewers of its last change."""
+def _recipients_for(review: PageReview, responsible, editors: list[str]) -> list[str]:
+    """Who answers for the page's review (its responsible editor, else its last author: see
+    PageReviewQuerySet.with_responsible), else every editor; and the reviewers of its last
+    change."""
     addresses = set()
-    if review.responsible_editor and review.responsible_editor.email:
-        addresses.add(review.responsible_editor.email)
+    if responsible and responsible.email:
+        addresses.add(responsible.email)
     else:
         addresses.update(editors)
     last = (
@@ -68,7 +71,7 @@ def send_review_reminders(*, today: datetime.date) -> list[Reminder]:
     reviews = (
         PageReview.objects.due_soon_or_overdue(today)
         .filter(Exists(published))  # pages readers see: not drafts, deleted or withdrawn ones
-        .select_related("responsible_editor")
+        .with_responsible()
         .prefetch_related("item")
         .order_by("next_review_due")
     )
@@ -82,13 +85,15 @@ def send_review_reminders(*, today: datetime.date) -> list[Reminder]:
         for user in get_user_model().objects.filter(groups__name=roles.EDITORS, is_active=True)
         if user.email
     ]
+    reviews = list(reviews)
+    responsible = get_user_model().objects.in_bulk({r.responsible_id for r in reviews} - {None})
     sent, failed = [], []
     for review in reviews:
         threshold = _threshold_for(review, today)
         if threshold is None or (review.pk, threshold, review.next_review_due) in already:
             continue
         page = str(review.item)
-        recipients = _recipients_for(review, editors)
+        recipients = _recipients_for(review, responsible.get(review.responsible_id), editors)
         label = Threshold(threshold).label
         try:
             with transaction.atomic():

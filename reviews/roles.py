@@ -38,6 +38,11 @@ def is_editorial(user) -> bool:
     return is_editor(user) or is_reviewer(user)
 
 
+def sees_evidence(user) -> bool:
+    """Senior medical editors and administrators answer for the whole site to an assessor."""
+    return user.has_perm(ROLE_PERMISSIONS[EditorialRole.SENIOR_MEDICAL_EDITOR])
+
+
 def name_of(user) -> str:
     """A person as colleagues know them: their reviewer name, else their full name, else their
     username. Fetch lists with `select_related("…reviewer")` so this asks nothing more."""

@@ -33,7 +33,7 @@ from reviews.versions import (
     revision_numbers,
     versions_of,
 )
-from therapies import publishing
+from therapies import publishing, readability
 from therapies.models import (
     PAGE_MODELS,
     Organisation,
@@ -285,6 +285,13 @@ def sign_off(*, review_request: ReviewRequest, reviewer, role: str, decision: st
         if request.is_review:
             record_review(item=item, approver=signer, request=request)
         request.close(State.PUBLISHED)
+    if is_final and decision == Decision.APPROVED:
+        # Readers are told a source was accessed when this review last checked it.
+        checked = request.reference_checks.filter(outcome=ReferenceCheck.Outcome.CHECKED)
+        for on in set(checked.values_list("checked_on", flat=True)):
+            publishing.sources_checked(
+                checked.filter(checked_on=on).values_list("reference", flat=True), on=on
+            )
     elif set(signing.required_sign_offs()) <= set(
         request.sign_offs.filter(decision=Decision.APPROVED).values_list("role", flat=True)
     ):
@@ -357,6 +364,7 @@ def publish_revision(
         summary=summary,
         approved_by=page.approved_by,
         published_by=user,
+        readability=readability.report_of_document(snapshot.kind, snapshot.document).figures(),
     )
     number = revision_numbers(item).get(revision.pk)
     published = f"Revision {number} is now on the public site"

@@ -5,18 +5,25 @@ The rule reads what it needs about many open changes at once (`Situation`), so a
 changes awaiting someone costs the same few queries however many there are.
 """
 
+import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.db.models import Max, Q
+from django.db.models import Max, Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from reversion.models import Version
 
+from reviews.dates import add_months
 from reviews.models import (
     EditorialRole,
     ReferenceCheck,
     Reviewer,
+    ReviewPolicy,
     ReviewRequest,
     SignOff,
     WorkflowError,
@@ -30,6 +37,100 @@ NO_PROFILE = (
     "profile (your name and job title as readers see them, linked to your login by an "
     "administrator) before signing off."
 )
+
+
+# The PIF TICK asks that everyone who approves information has declared their interests within
+# the last year: a sign-off freezes the declaration, so an old one would be frozen as if current.
+DECLARATION_MONTHS = 12
+
+
+def declaration_cutoff(today: datetime.date) -> datetime.date:
+    """The oldest date a declaration may carry and still be current on `today`: exactly 12
+    months before is current, a day earlier is not."""
+    return add_months(today, -DECLARATION_MONTHS)
+
+
+def declarations_required() -> bool:
+    """Whether the review policy asks for a current declaration before signing: read, never
+    written (ReviewPolicy.current() makes the row if it is missing; a page that only reads
+    should not), so the same one query whether or not the row is there yet."""
+    setting = ReviewPolicy.objects.order_by("pk").values_list(
+        "require_current_declaration", flat=True
+    )
+    found = setting.first()
+    if found is None:
+        return ReviewPolicy._meta.get_field("require_current_declaration").default
+    return found
+
+
+def declaration_is_current(profile: Reviewer, today: datetime.date | None = None) -> bool:
+    """Whether `profile` has a declaration of interests made or confirmed in the 12 months up to
+    `today` (by default, today)."""
+    return (
+        bool(profile.declaration.strip())
+        and profile.declared_on is not None
+        and profile.declared_on >= declaration_cutoff(today or timezone.localdate())
+    )
+
+
+def _declaration_link() -> SafeString:
+    return format_html('<a href="{}">My declaration of interests</a>', reverse("my_declaration"))
+
+
+def declaration_reason(profile: Reviewer, today: datetime.date) -> SafeString | None:
+    """Why `profile`'s declaration of interests is not good enough to sign with on `today`,
+    with the way to put it right; None when it is current. (The policy is the caller's.)
+    The reason links to the page where reviewers make their own declaration, so it is HTML."""
+    if not profile.declaration.strip():
+        return format_html(
+            "You have no declaration of interests on record. Every sign-off shows who gave it "
+            "with what they declared, so make one before you sign (write “None declared” if "
+            "you have nothing to declare): {}.",
+            _declaration_link(),
+        )
+    if profile.declared_on is None:
+        return format_html(
+            "Your declaration of interests has no date, so nobody can tell whether it is "
+            "current. Confirm or update it before you sign: {}.",
+            _declaration_link(),
+        )
+    if profile.declared_on < declaration_cutoff(today):
+        return format_html(
+            "Your declaration of interests was last confirmed on {}, more than {} months ago. "
+            "Confirm or update it before you sign: {}.",
+            in_full(profile.declared_on),
+            DECLARATION_MONTHS,
+            _declaration_link(),
+        )
+    return None
+
+
+def in_full(day: datetime.date) -> str:
+    """A date as a message says it: "3 March 2025"."""
+    return f"{day.day} {day:%B %Y}"
+
+
+def declaration_due(user) -> SafeString | None:
+    """Why `user` must make or confirm their declaration of interests before they can sign
+    anything, for the dashboard to say it before they meet it on a review; None when they need
+    not (no reviewer profile, a current declaration, or the policy does not ask for one)."""
+    profile = Reviewer.objects.filter(user_id=user.pk).first() if user.pk else None
+    if profile is None or not declarations_required():
+        return None
+    return declaration_reason(profile, timezone.localdate())
+
+
+def reviewers_without_current_declaration(today: datetime.date | None = None) -> QuerySet:
+    """The reviewers who could sign (a profile linked to an active login) whose declaration of
+    interests is missing, undated or more than 12 months old, oldest first: one query. Listed
+    whatever the policy says, since an assessor asks for current declarations either way."""
+    cutoff = declaration_cutoff(today or timezone.localdate())
+    return (
+        Reviewer.objects.filter(user__isnull=False, user__is_active=True)
+        .filter(Q(declaration="") | Q(declared_on__isnull=True) | Q(declared_on__lt=cutoff))
+        .select_related("user")
+        .order_by("declared_on", "name")
+    )
 
 
 def required_sign_offs() -> list[str]:
@@ -60,6 +161,8 @@ class Situation:
     latest: dict[tuple[int, int], int]  # each page's latest revision
     holders: dict[tuple[str, str], PublishedPage]  # published pages at the addresses asked for
     profile: Reviewer | None  # the signer's
+    # Why the signer's declaration of interests stops them signing anything, if it does.
+    declaration: SafeString | None = None
 
     @classmethod
     def of(cls, requests: list[ReviewRequest], user) -> "Situation":
@@ -95,7 +198,11 @@ class Situation:
                     "kind", "slug", "object_id", "title"
                 )
             }
-        return cls(existing, latest, holders, Reviewer.objects.filter(user=user).first())
+        profile = Reviewer.objects.filter(user=user).first()
+        declaration = None
+        if profile is not None and declarations_required():
+            declaration = declaration_reason(profile, timezone.localdate())
+        return cls(existing, latest, holders, profile, declaration)
 
 
 def _unchecked_references(request: ReviewRequest) -> list:
@@ -130,6 +237,10 @@ def why_not(request: ReviewRequest, user, role: str, situation: Situation) -> st
         return f"The {EditorialRole(role).label} has already signed off this change."
     if any(sign_off.reviewer_id == user.pk for sign_off in signed.values()):
         return "You have already signed off this change in another role."
+    # Before the final approval's own conditions: the reviewer can put this right now, while
+    # the page waits for the others.
+    if situation.declaration:
+        return situation.declaration
     if role == EditorialRole.SENIOR_MEDICAL_EDITOR:
         return _why_not_final(request, signed, situation)
     return None

@@ -268,6 +268,10 @@ SEARCH_RECORD_KEEP_DAYS = 400
 # threshold to prioritise is 14).
 READABILITY_SMOG_LIMIT = float(os.environ.get("READABILITY_SMOG_LIMIT", "14"))
 
+# Where each production record's PDF is kept, named by its HTML's fingerprint, so the
+# assessor's pack makes again only the PDFs of records that changed (reviews/evidence.py).
+RECORD_PDF_DIR = Path(os.environ.get("RECORD_PDF_DIR", BASE_DIR / "var" / "record-pdfs"))
+
 # Warnings and errors, server errors with their tracebacks included, go to standard error with
 # the time, where gunicorn and the platform collect them. Django's default sends them, with
 # DEBUG off, only to ADMINS by e-mail: nowhere, here.
@@ -281,5 +285,7 @@ LOGGING = {
     # Replaces Django's own "django" logger, which would print twice with DEBUG on.
     "loggers": {
         "django": {"handlers": ["stderr"], "level": LOG_LEVEL, "propagate": False},
+        # It warns of each screen-only rule of the site's styles it skips when drawing a PDF.
+        "weasyprint": {"handlers": ["stderr"], "level": "ERROR", "propagate": False},
     },
 }

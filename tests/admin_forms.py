@@ -28,7 +28,9 @@ class FormFields(HTMLParser):
                 return
             if kind in {"submit", "button", "file"}:
                 return
-            self.data.setdefault(name, []).append(attrs.get("value") or "")
+            # A checked box with no value of its own is sent as "on", as browsers send it.
+            default = "on" if kind in {"checkbox", "radio"} else ""
+            self.data.setdefault(name, []).append(attrs.get("value", default) or "")
         elif tag == "select":
             self.select = name
             self.data.setdefault(name, [])

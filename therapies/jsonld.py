@@ -96,7 +96,11 @@ def script(data: dict) -> SafeString:
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))
 
 
-def glossary(terms: list[PublishedPage], url: str, review, references: list[dict]) -> dict:
+def glossary(
+    terms: list[PublishedPage], url: str, review, references: list[dict], approvers: list
+) -> dict:
+    """The glossary as one page. `approvers`: who gave its entries their latest final approval
+    (each term's own, not its review record's), the most recent first."""
     data = {
         "@context": "https://schema.org",
         "@type": "MedicalWebPage",
@@ -126,6 +130,7 @@ def glossary(terms: list[PublishedPage], url: str, review, references: list[dict
         data["dateModified"] = max(t.published_at for t in terms).date().isoformat()
     if review:
         data["lastReviewed"] = review.reviewed_on.isoformat()
-        if review.approved_by:
-            data["reviewedBy"] = person(review.approved_by)
+    if approvers:
+        people = [person(approver) for approver in approvers]
+        data["reviewedBy"] = people[0] if len(people) == 1 else people
     return data

@@ -22,6 +22,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from reversion.models import Revision
 
+from therapies.editions import one_new_edition
 from therapies.indexing import index_entry
 from therapies.models import (
     Condition,
@@ -107,8 +108,36 @@ def _reference_document(reference: Reference) -> dict:
         "pages": reference.pages,
         "doi": reference.doi,
         "url": reference.url,
-        "accessed": reference.accessed.strftime("%B %Y") if reference.accessed else "",
+        "accessed": _accessed(reference),
     }
+
+
+def _accessed(reference: Reference) -> str:
+    """When we last read the source: added, or checked in a review since."""
+    read = max(filter(None, [reference.accessed, reference.last_checked_on]), default=None)
+    return read.strftime("%B %Y") if read else ""
+
+
+def sources_checked(reference_ids, *, on) -> int:
+    """A review that has ended checked these sources `on` that day: every published page that
+    cites one says it was accessed then. Returns how many pages now say so."""
+    references = Reference.objects.filter(pk__in=reference_ids)
+    stale = references.filter(Q(last_checked_on__isnull=True) | Q(last_checked_on__lt=on))
+    # Not an edit of the source, so no version of it (content's own update() refuses).
+    models.QuerySet.update(stale, last_checked_on=on)
+    accessed = {(ref.authors, ref.title): _accessed(ref) for ref in references}
+    citing = PublishedCitation.objects.filter(reference__in=reference_ids).values("page")
+    changed = []
+    for page in PublishedPage.objects.filter(pk__in=citing).select_for_update():
+        cited = page.document.get("references", [])
+        for reference in cited:
+            reference["accessed"] = accessed.get(
+                (reference["authors"], reference["title"]), reference["accessed"]
+            )
+        changed.append(page)
+    with one_new_edition():
+        PublishedPage.objects.bulk_update(changed, ["document"])
+    return len(changed)
 
 
 def _approved_name(approved: dict, side_effect: SideEffect) -> str:

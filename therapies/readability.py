@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import models
 
 from therapies import rich_text
-from therapies.models import BrandName, GlossaryTerm, ReadingLevel, Therapy, Topic
+from therapies.models import BrandName, GlossaryTerm, PageKind, ReadingLevel, Therapy, Topic
 from therapies.publishing import build_snapshot
 
 MAX_SENTENCE_WORDS = 20
@@ -70,6 +70,20 @@ class Report:
     def above_limit(self) -> bool:
         return self.smog > settings.READABILITY_SMOG_LIMIT
 
+    def figures(self) -> dict:
+        """What is kept with a publication: the scores, and the sentences and words to look at
+        counted and named."""
+        return {
+            "smog": self.smog,
+            "flesch_reading_ease": self.flesch_reading_ease,
+            "flesch_kincaid_grade": self.flesch_kincaid_grade,
+            "sentences": self.sentences,
+            "words": self.words,
+            "long_sentences": len(self.long_sentences),
+            "long_paragraphs": len(self.long_paragraphs),
+            "unexplained_words": self.unexplained_words,
+        }
+
 
 def as_sentence(text: str) -> str:
     """Headings and list items end with a full stop, as the NHS advises before measuring."""
@@ -79,28 +93,45 @@ def as_sentence(text: str) -> str:
 
 def paragraphs_of(item) -> list[str]:
     """The page's public text, paragraph by paragraph, in reading order."""
-    if isinstance(item, Topic):
-        document = build_snapshot(item).document
+    return paragraphs_of_document(item.page_kind, build_snapshot(item).document)
+
+
+def paragraphs_of_document(kind: str, document: dict) -> list[str]:
+    """The public text of a page's document (a snapshot's, or what was published), paragraph by
+    paragraph. A topic shows its therapies as their own pages now say."""
+    if kind == PageKind.THERAPY:
+        return _therapy_paragraphs(document)
+    if kind == PageKind.TOPIC:
         therapies = {
             t.pk: t
             for t in Therapy.objects.filter(
                 pk__in=[i for s in document["sections"] for i in s["therapies"]]
             )
         }
-        found = [as_sentence(item.title), *split(document["intro"])]
+        found = [as_sentence(document["title"]), *split(document["intro"])]
         for section in document["sections"]:
             found += [as_sentence(section["heading"]), *split(section["body"])]
             for therapy_id in section["therapies"]:
                 if therapy_id in therapies:
-                    found += _therapy_paragraphs(therapies[therapy_id], own_page=False)
+                    therapy = build_snapshot(therapies[therapy_id]).document
+                    found += _therapy_paragraphs(therapy, own_page=False)
         return [p for p in found if p]
-    return _therapy_paragraphs(item)
+    # Side effects, medical words and pages about the site: their text fields in order.
+    return [
+        p
+        for key, value in document.items()
+        if isinstance(value, str) and key not in UNREAD_KEYS
+        for p in split(value)
+    ]
 
 
-def _therapy_paragraphs(therapy: Therapy, *, own_page: bool = True) -> list[str]:
+# Parts of a document that are addresses or names of its parts, not text readers read.
+UNREAD_KEYS = {"slug", "kind", "url", "forms"}
+
+
+def _therapy_paragraphs(document: dict, *, own_page: bool = True) -> list[str]:
     """A therapy's text in the order its page shows it. A topic shows it without the safety
     sections (it links to them on the therapy's page), so they are measured there only."""
-    document = build_snapshot(therapy).document
     found = [as_sentence(document["generic_name"].capitalize())]
     if own_page:
         found += split(document["contact_team_straight_away"])
@@ -159,6 +190,11 @@ def report(item) -> Report:
     return _report(paragraphs_of(item))
 
 
+def report_of_document(kind: str, document: dict) -> Report:
+    """The measures of a page as a snapshot of it says, such as what was published."""
+    return _report(paragraphs_of_document(kind, document))
+
+
 def report_of_text(text: str) -> Report:
     """The same measures of a text readers see apart from a page's own, such as a note of
     what changed."""
@@ -208,9 +244,10 @@ def forget(page) -> None:
 
 
 def promised_videos(item) -> list[str]:
-    """The sentences of the page's own text that tell readers of a video while the text links
-    to none: a promise readers cannot keep, so not printed (rich_text.without_unkept_promises).
-    Editors decide: add the link, or take the mention out. A topic's text is its own and its
+    """The sentences of the page's own text that send readers to a video, or to more of our
+    information, while the sentence links to none: a promise readers cannot keep, so not
+    printed. rich_text.unkept_promises decides both what is left out and what is listed here.
+    Editors decide: add the link, or take the sentence out. A topic's text is its own and its
     sections'."""
     texts = [
         getattr(item, column.name)
@@ -219,12 +256,5 @@ def promised_videos(item) -> list[str]:
     ]
     if isinstance(item, Topic):
         texts += [section.body for section in item.sections.all()]
-    return [
-        sentence
-        for text in texts
-        if rich_text.VIDEO.search(text) and "href=" not in rich_text.render(text)
-        # As written: what readers get leaves the promise out.
-        for paragraph in re.split(r"\n\s*\n", text)
-        for sentence in _sentences_of(" ".join(paragraph.split()))
-        if rich_text.VIDEO.search(sentence)
-    ]
+    # As written: what readers get leaves the promise out.
+    return [sentence for text in texts if text for sentence in rich_text.unkept_promises(text)]

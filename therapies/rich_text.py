@@ -57,28 +57,105 @@ def _without_protocol_relative_links(tag: str, attribute: str, value: str) -> st
 
 # A page may tell readers of a video only where it links to one.
 VIDEO = re.compile(r"\bvideos?\b", re.IGNORECASE)
-# "You can also watch a video about…": a sentence that sends the reader to a video.
-PROMISED_VIDEO = re.compile(r"\b(?:watch|see|view)\b[^.!?\n]*\bvideos?\b", re.IGNORECASE)
+# "You can also watch a video about…", "We have a video…": a sentence that sends the reader to
+# a video (seeing a doctor by video, a video appointment or call, is not one).
+PROMISED_VIDEO = re.compile(
+    r"\b(?:watch|see|view|we have|we['\u2019]ve got|there is|there['\u2019]s|there are)\b[^.!?]*"
+    r"(?<!\bby )\bvideos?\b(?!\s+(?:appointments?|calls?|consultations?|clinics?)\b)",
+    re.IGNORECASE,
+)
+# "We have more general information about targeted therapy.": a sentence that sends the reader
+# to more of our information, somewhere else ("below" and "above" are on the page itself).
+PROMISED_RESOURCE = re.compile(
+    r"\bwe(?: also)?(?: have|['\u2019]ve got)\b(?![^.!?]*\b(?:below|above)\b)[^.!?]*"
+    r"\b(?:more|further|other)\b[^.!?]*"
+    r"\b(?:information|booklets?|leaflets?|factsheets?|fact sheets?|guides?)\b",
+    re.IGNORECASE,
+)
+PROMISES = (PROMISED_VIDEO, PROMISED_RESOURCE)
 SENTENCE_ENDS = re.compile(r"(?<=[.!?])\s+")
-# Lists, headings, quotes, tables and HTML blocks are never cut: only sentences of prose.
+BLANK_LINES = re.compile(r"(\n[ \t\r]*\n)")
+# Lists, headings, quotes, tables and HTML blocks are never cut: only sentences of prose (a
+# paragraph up to its first such line).
 NOT_PROSE = re.compile(r"^\s*(?:[-*+#>|<]|\d+[.)])")
+NOT_PROSE_LINE = re.compile(r"^[ \t]*(?:[-*+#>|<]|\d+[.)])", re.MULTILINE)
+
+
+def _promises(words: str) -> bool:
+    words = " ".join(words.split())
+    return any(promise.search(words) for promise in PROMISES)
+
+
+def _inside_a_link(text: str) -> bool:
+    """Whether `text` ends inside a link's words: no sentence ends there."""
+    opened = len(re.findall(r"<a\b", text, re.IGNORECASE))
+    return text.count("[") > text.count("]") or opened > len(re.findall(r"</a\s*>", text, re.I))
+
+
+def _sentences(prose: str) -> list[str]:
+    """`prose` as its sentences with what separates them: [sentence, separator, sentence…]."""
+    parts, start = [], 0
+    for end in SENTENCE_ENDS.finditer(prose):
+        if not _inside_a_link(prose[start : end.start()]):
+            parts += [prose[start : end.start()], end.group()]
+            start = end.end()
+    return [*parts, prose[start:]]
+
+
+def _kept(parts: list[str], keep) -> str:
+    """`parts` ([part, separator, part…]) joined again, each part as `keep` makes it; a part
+    it empties is left out with the separator before it (or, first, the one after it)."""
+    kept = []
+    for index, part in enumerate(parts[::2]):
+        made = keep(part)
+        if made != part and not made.strip():
+            continue
+        if kept:
+            kept.append(parts[2 * index - 1])
+        kept.append(made)
+    return "".join(kept)
+
+
+def _promises_kept(text: str) -> tuple[str, list[str]]:
+    """`text` without its unkept promises, and those promises (white space folded). The one
+    place that decides what is a promise readers cannot keep, so that what is printed and what
+    editors are told of always agree: a sentence of prose that sends readers to a video or to
+    more of our information, when that sentence itself links to nothing (a link elsewhere in
+    the text is not where the sentence sends them)."""
+    unkept = []
+
+    def sentence(words: str) -> str:
+        if _promises(words) and "href=" not in _clean(MARKDOWN.render(words.strip())):
+            unkept.append(" ".join(words.split()))
+            return ""
+        return words
+
+    def paragraph(block: str) -> str:
+        listed = NOT_PROSE_LINE.search(block)
+        prose, rest = (block[: listed.start()], block[listed.start() :]) if listed else (block, "")
+        if NOT_PROSE.match(block) or not _promises(prose):
+            return block
+        return _kept(_sentences(prose), sentence) + rest
+
+    return _kept(BLANK_LINES.split(text), paragraph), unkept
 
 
 def without_unkept_promises(text: str) -> str:
-    """`text` without the sentences of prose that send readers to a video when the text links
-    to nothing: a promise the page cannot keep is not printed. Editors are told of it on the
-    page's form and the dashboard (readability.promised_videos), and decide: add the link, or
-    take it out. Nothing else is ever left out."""
-    if not PROMISED_VIDEO.search(text) or "href=" in _clean(MARKDOWN.render(text.strip())):
+    """`text` without the sentences of prose that promise readers what the page does not give
+    them (a video, more of our information) with no link to it: a promise the page cannot keep
+    is not printed. Editors are told of each on the page's form and the dashboard
+    (unkept_promises, through readability.promised_videos), and decide: add the link, or take
+    it out. Nothing else is ever left out."""
+    if not _promises(text):
         return text
-    paragraphs = []
-    for paragraph in text.split("\n\n"):
-        if PROMISED_VIDEO.search(paragraph) and not NOT_PROSE.match(paragraph):
-            sentences = SENTENCE_ENDS.split(paragraph)
-            paragraph = " ".join(s for s in sentences if not PROMISED_VIDEO.search(s))
-        if paragraph.strip():
-            paragraphs.append(paragraph)
-    return "\n\n".join(paragraphs)
+    return _promises_kept(text)[0]
+
+
+def unkept_promises(text: str) -> list[str]:
+    """The sentences `without_unkept_promises` leaves out of `text`, as written."""
+    if not _promises(text):
+        return []
+    return _promises_kept(text)[1]
 
 
 def _clean(html_text: str) -> str:

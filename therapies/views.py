@@ -10,7 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_http_methods
 from django.views.generic import DetailView
 
-from therapies import jsonld, navigation, search
+from therapies import jsonld, navigation, rich_text, search
 from therapies.filters import TherapyFilter
 from therapies.forms import FeedbackForm
 from therapies.glossing import Glossary
@@ -183,12 +183,19 @@ class TopicDetailView(PublishedPageView):
             page.object_id: page
             for page in PublishedPage.objects.therapies().filter(object_id__in=ids)
         }
-        context["sections"] = [
+        shown = [
             {
                 **section,
                 "therapies": [published[i] for i in section["therapies"] if i in published],
             }
             for section in sections
+        ]
+        # A heading with nothing under it (its text only a promise not printed, its drugs not
+        # published) promises what the page does not give: it is left out with its section.
+        context["sections"] = [
+            section
+            for section in shown
+            if section["therapies"] or rich_text.render(section["body"])
         ]
         context["published_side_effects"] = published_side_effects(published.values())
         return context
@@ -235,8 +242,18 @@ def _glossary_page(request, terms: list[PublishedPage]):
             references.setdefault((reference["authors"], reference["title"]), reference)
     review = min(reviews, key=lambda review: review.next_review_due, default=None)
     references = list(references.values())
+    approvals = _approvals(terms)
+    # One name for the whole page only where that one person gave every entry its latest
+    # final approval; otherwise each approver with the entries they approved.
+    approver = approvals[0]["approver"] if len(approvals) == 1 else None
+    if approver and len(approvals[0]["terms"]) < len(terms):
+        approver = None  # an entry nobody has approved (in a preview): named by no one
     description = jsonld.glossary(
-        terms, request.build_absolute_uri(request.path), review, references
+        terms,
+        request.build_absolute_uri(request.path),
+        review,
+        references,
+        [approval["approver"] for approval in approvals],
     )
     return render(
         request,
@@ -245,9 +262,26 @@ def _glossary_page(request, terms: list[PublishedPage]):
             "terms": terms,
             "review": review,
             "references": references,
+            "approver": approver,
+            "approvals": [] if approver else approvals,
             "jsonld": jsonld.script(description),
         },
     )
+
+
+def _approvals(terms: list[PublishedPage]) -> list[dict]:
+    """Who gave each entry its latest final approval (of its publication, or of a review that
+    found it needed no change), each approver once with their entries: the approver of the
+    most recently published entry first."""
+    approvals: dict[int, dict] = {}
+    for term in sorted(terms, key=lambda term: term.published_at, reverse=True):
+        approver = term.approved_by or (term.review.approved_by if term.review else None)
+        if approver is not None:
+            approval = approvals.setdefault(approver.pk, {"approver": approver, "terms": []})
+            approval["terms"].append(term)
+    for approval in approvals.values():
+        approval["terms"].sort(key=lambda term: term.sort_name)
+    return list(approvals.values())
 
 
 DETAIL_VIEWS = {

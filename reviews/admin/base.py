@@ -482,6 +482,11 @@ class ReviewedContentAdmin(RichTextHelp, CheckedIds, VersionAdmin):
         comparison = compare(
             type(obj), obj.pk, versions[older][1].revision, versions[newer][1].revision
         )
+        # Who saved each, by the name colleagues know them by, not their username.
+        by = {}
+        for revision_id in (older, newer):
+            user = versions[revision_id][1].revision.user
+            by[revision_id] = roles.name_of(user) if user else "(system)"
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -489,6 +494,8 @@ class ReviewedContentAdmin(RichTextHelp, CheckedIds, VersionAdmin):
             "title": f"Compare revisions of {obj}",
             "older": versions[older],
             "newer": versions[newer],
+            "older_by": by[older],
+            "newer_by": by[newer],
             "comparison": comparison,
         }
         return TemplateResponse(request, "admin/reviews/compare.html", context)
@@ -610,14 +617,35 @@ class ReviewedContentAdmin(RichTextHelp, CheckedIds, VersionAdmin):
         number = max(numbers.values(), default=1)
         snapshot = build_snapshot(obj)
         published = services.published_page_of(obj)
-        if published and published.document == snapshot.document:
+        note = (
+            "What the page would show readers if its latest saved revision were approved and "
+            "published now. Edits not yet saved are not in it."
+        )
+        # In review, the reviewers sign what was frozen when it was sent: once a row the page
+        # shows (a condition, a source…) changes, the working rows are not that revision.
+        in_review = page_status(obj).open_request
+        seen = ["slug", "title", "document", "facets"]
+        working = snapshot.as_json()
+        if in_review and any(in_review.snapshot.get(key) != working[key] for key in seen):
+            sent = numbers.get(in_review.revision_id)
+            title = f"Preview of “{obj}” as it stands now: not sent for review"
+            note = format_html(
+                "It differs from revision {}, which is in review: something the page shows has "
+                "changed since it was sent. Approving that review publishes revision {} as it "
+                'was sent, without these changes. <a href="{}">Preview revision {} as the '
+                "reviewers see it</a>",
+                sent,
+                sent,
+                reverse("admin:reviews_reviewrequest_preview", args=[in_review.pk]),
+                sent,
+            )
+        elif published and published.document == snapshot.document:
             title = f"Revision {number} of “{obj}”, as readers see it now"
         else:
             title = f"Preview of revision {number} of “{obj}”: not published"
         banner = Banner(
             title=title,
-            note="What the page would show readers if its latest saved revision were approved "
-            "and published now. Edits not yet saved are not in it.",
+            note=note,
             back_url=self.url("change", obj.pk),
             back_label="Back to editing",
         )

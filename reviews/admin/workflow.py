@@ -1,15 +1,24 @@
+import csv
+
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.db.models import OuterRef, Subquery
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from reversion.models import Revision
 
 from reviews import roles, services, signing
+from reviews.admin import evidence
 from reviews.admin.base import CheckedIds, ReviewedContentAdmin
 from reviews.authorship import authors_of_request
 from reviews.compare import Comparison, compare, compare_snapshots
@@ -25,11 +34,20 @@ from reviews.models import (
     SignOff,
     WorkflowError,
 )
+from reviews.notifications import site_link
 from reviews.preview import Banner, preview_response
-from reviews.production import production_record
+from reviews.spreadsheets import safe_cell
 from reviews.versions import latest_revision, revision_number, revision_numbers
 from therapies import readability
-from therapies.models import PublishedPage, Reference, WithdrawnPage
+from therapies.models import (
+    KIND_OF_MODEL,
+    PAGE_MODELS,
+    PageKind,
+    PublishedPage,
+    Reference,
+    WithdrawnPage,
+)
+from therapies.models.published import page_address
 from therapies.publishing import PageSnapshot
 
 
@@ -41,7 +59,9 @@ class ReviewerAdmin(ReviewedContentAdmin):
     must belong to the person who gave it."""
 
     is_page = False
-    list_display = ["name", "job_title", "editorial_role", "declared_on", "user"]
+    # "Declaration current" in place of the bare date: it says the date where it matters (an
+    # old one), sorts by it, and keeps the list within 1280 pixels.
+    list_display = ["name", "job_title", "editorial_role", "declaration_current", "user"]
     list_filter = ["editorial_role"]
     list_select_related = ["user"]
     search_fields = ["name", "job_title"]
@@ -49,6 +69,18 @@ class ReviewerAdmin(ReviewedContentAdmin):
         (None, {"fields": ["name", "job_title", "credentials", "editorial_role", "user"]}),
         ("Declaration of interests", {"fields": ["declaration", "declared_on"]}),
     ]
+
+    @admin.display(description="Declaration current", ordering="declared_on")
+    def declaration_current(self, obj):
+        """Whether the reviewer may sign as far as their declaration goes (reviews.signing):
+        Yes, "No — last 3 March 2025", or None when they have made none."""
+        if not obj.declaration.strip():
+            return "None"
+        if signing.declaration_is_current(obj):
+            return "Yes"
+        if obj.declared_on is None:
+            return "No — undated"
+        return f"No — last {signing.in_full(obj.declared_on)}"
 
     def get_readonly_fields(self, request, obj=None):
         # Who a profile is (name, job title, role, login) is set by an administrator; senior
@@ -74,24 +106,271 @@ class ReviewerAdmin(ReviewedContentAdmin):
             )
 
 
+class PageTypeFilter(admin.SimpleListFilter):
+    """Rows by the kind of page they are about, offering only the kinds that have rows: not
+    the thirty content types the database knows (conditions, drug classes…), none a page."""
+
+    title = "page type"
+    parameter_name = "page_type"
+
+    def lookups(self, request, model_admin):
+        present = set(
+            model_admin.model.objects.filter(content_type__app_label="therapies")
+            .order_by()
+            .values_list("content_type__model", flat=True)
+            .distinct()
+        )
+        return [
+            (kind, capfirst(PageKind(kind).label))
+            for kind, model in PAGE_MODELS.items()
+            if model._meta.model_name in present
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() not in {kind for kind, _ in self.lookup_choices}:
+            return queryset
+        return queryset.filter(
+            content_type=ContentType.objects.get_for_model(PAGE_MODELS[self.value()])
+        )
+
+
+class ReviewStatusFilter(admin.SimpleListFilter):
+    """Reviews by where they stand today (PageReview.Status): what is overdue, what falls due
+    next, rather than the admin's date filter, which looks back."""
+
+    title = "review status"
+    parameter_name = "review_status"  # the dashboard links here with it
+
+    def lookups(self, request, model_admin):
+        return PageReview.Status.choices
+
+    def queryset(self, request, queryset):
+        if self.value() not in PageReview.Status.values:
+            return queryset
+        return queryset.in_review_status(self.value())
+
+
+class ResponsibleFilter(admin.SimpleListFilter):
+    """Reviews by who answers for them (PageReviewQuerySet.with_responsible): "my reviews"."""
+
+    title = "responsible editor"
+    parameter_name = "responsible"
+    NOBODY = "nobody"
+
+    def lookups(self, request, model_admin):
+        reviews = model_admin.get_queryset(request).prefetch_related(None)
+        ids = set(reviews.values_list("responsible_id", flat=True))
+        people = get_user_model().objects.select_related("reviewer").in_bulk(ids - {None})
+        choices = sorted(((str(pk), roles.name_of(p)) for pk, p in people.items()), key=_second)
+        return [*choices, (self.NOBODY, "Nobody")] if None in ids else choices
+
+    def queryset(self, request, queryset):
+        if self.value() not in {value for value, _ in self.lookup_choices}:
+            return queryset
+        if self.value() == self.NOBODY:
+            return queryset.filter(responsible_id__isnull=True)
+        return queryset.filter(responsible_id=int(self.value()))
+
+
+def _second(pair):
+    return pair[1].casefold()
+
+
+class Echo:
+    """A file-like object that hands back what is written: csv.writer's rows, for streaming."""
+
+    def write(self, value):
+        return value
+
+
+EXPORT_VAR = "export"  # ?export=csv on the list: its rows, as filtered and searched, as CSV
+CSV_HEADER = [
+    "Page",
+    "Page type",
+    "Address on the site",
+    "Last reviewed",
+    "Next review due",
+    "Days overdue",
+    "Status",
+    "Responsible editor",
+]
+
+
 @admin.register(PageReview)
 class PageReviewAdmin(CheckedIds, admin.ModelAdmin):
-    """Review dates move only when a review is approved; editors set the cycle and who is
-    reminded."""
+    """The review dates list: every page's next review, soonest first, with who answers for it.
+    Review dates move only when a review is approved; editors set the cycle and who is
+    reminded. The page's name leads to the page, where it is reviewed; the responsible editor
+    to this record, where who is reminded, and the cycle, are set."""
 
-    list_display = ["item", "reviewed_on", "next_review_due", "cycle_months", "approved_by"]
+    # Where the review stands beside the page's name, as the pages' own lists show their
+    # status: still in view on a phone, where the rest scrolls sideways.
+    list_display = [
+        "page",
+        "status_flag",
+        "overdue_days",
+        "next_review",
+        "last_reviewed",
+        "page_type",
+        "responsible",
+    ]
+    list_display_links = ["responsible"]
     list_select_related = ["approved_by", "content_type"]
-    list_filter = ["next_review_due"]
-    date_hierarchy = "next_review_due"
+    list_filter = [ReviewStatusFilter, PageTypeFilter, ResponsibleFilter]
+    # The published page's title, annotated by get_queryset: a review names its page only by
+    # content type and id.
+    search_fields = ["page_title"]
+    search_help_text = "Search by the page's name, as readers see it."
     fields = ["reviewed_on", "approved_by", "next_review_due", "cycle_months", "responsible_editor"]
     readonly_fields = ["reviewed_on", "approved_by", "next_review_due"]
 
     def get_queryset(self, request):
-        # One query per kind of page for the names, not one per row.
-        return super().get_queryset(request).prefetch_related("item")
+        published = PublishedPage.objects.filter(review=OuterRef("pk"))
+        return (
+            PageReview.objects.with_review_status(timezone.localdate())
+            .with_responsible()
+            .annotate(
+                page_title=Subquery(published.values("title")[:1]),
+                page_slug=Subquery(published.values("slug")[:1]),
+            )
+            # The names of pages not on the site: one query per kind of page, not one per row.
+            .prefetch_related("item")
+            # Sorted by the page's name too, which the admin's own get_queryset cannot do, as
+            # it sorts before the name is annotated.
+            .order_by(*self.get_ordering(request))
+        )
+
+    def get_ordering(self, request):
+        return ["next_review_due", "page_title"]
+
+    def get_changelist_instance(self, request):
+        changelist = super().get_changelist_instance(request)
+        self.name_responsible(changelist.result_list)
+        changelist.export_url = changelist.get_query_string({EXPORT_VAR: "csv"})
+        return changelist
+
+    @staticmethod
+    def name_responsible(reviews) -> None:
+        """Each review's `responsible_person` (see PageReviewQuerySet.with_responsible), all
+        read in one query."""
+        ids = {review.responsible_id for review in reviews} - {None}
+        people = get_user_model().objects.select_related("reviewer").in_bulk(ids)
+        for review in reviews:
+            review.responsible_person = people.get(review.responsible_id)
+
+    def changelist_view(self, request, extra_context=None):
+        if request.GET.get(EXPORT_VAR) == "csv":
+            return self.export_csv(request)
+        return super().changelist_view(request, {"title": "Review dates", **(extra_context or {})})
 
     def has_add_permission(self, request):
         return False
+
+    # The list's columns, each from the row and its annotations: no query of its own.
+    @staticmethod
+    def page_kind(review) -> str:
+        return KIND_OF_MODEL.get(review.content_type.model, "")
+
+    def page_name(self, review) -> str:
+        if review.page_title:
+            return review.page_title
+        return str(review.item) if review.item is not None else "(deleted page)"
+
+    @admin.display(description="Page", ordering="page_title")
+    def page(self, review):
+        if review.item is None:
+            return self.page_name(review)
+        opts = review.content_type.model_class()._meta
+        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[review.object_id])
+        return format_html('<a href="{}">{}</a>', url, self.page_name(review))
+
+    @admin.display(description="Page type", ordering="content_type__model")
+    def page_type(self, review):
+        kind = self.page_kind(review)
+        return PageKind(kind).label if kind else review.content_type.name
+
+    @admin.display(description="Last reviewed", ordering="reviewed_on")
+    def last_reviewed(self, review):
+        return f"{review.reviewed_on:%d %b %Y}"
+
+    @admin.display(description="Next review due", ordering="next_review_due")
+    def next_review(self, review):
+        return f"{review.next_review_due:%d %b %Y}"
+
+    @admin.display(description="Days overdue", ordering="next_review_due")
+    def overdue_days(self, review):
+        if not review.on_site:
+            return ""
+        today = timezone.localdate()
+        days = review.days_overdue(today)
+        if days is None:
+            left = review.days_left(today)
+            return format_html(
+                '<span class="status-note">due in {} day{}</span>', left, pluralize(left)
+            )
+        return "0 (due today)" if days == 0 else days
+
+    @admin.display(description="Review status", ordering="next_review_due")
+    def status_flag(self, review):
+        status = PageReview.Status(review.review_status)
+        return format_html('<span class="status-tag review-{}">{}</span>', status, status.label)
+
+    @admin.display(description="Responsible editor")
+    def responsible(self, review):
+        # Linked to this record, where the responsible editor is set.
+        person = getattr(review, "responsible_person", None)
+        if person is None:
+            return "Not set"
+        if review.responsible_is_last_author:
+            return format_html(
+                '{} <span class="status-note">(last author)</span>', roles.name_of(person)
+            )
+        return roles.name_of(person)
+
+    def export_csv(self, request):
+        """The rows of the list as it is filtered and searched, as a CSV file for a
+        spreadsheet: written as it is read, so a long list never sits in memory."""
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        request.GET = request.GET.copy()
+        del request.GET[EXPORT_VAR]
+        try:
+            reviews = self.get_changelist_instance(request).queryset
+        except IncorrectLookupParameters:
+            return redirect("admin:reviews_pagereview_changelist")
+        today = timezone.localdate()
+        ids = set(reviews.prefetch_related(None).values_list("responsible_id", flat=True))
+        ids.discard(None)
+        people = get_user_model().objects.select_related("reviewer").in_bulk(ids)
+
+        def row(review) -> list:
+            person = people.get(review.responsible_id)
+            responsible = roles.name_of(person) if person else ""
+            if person and review.responsible_is_last_author:
+                responsible += " (last author)"
+            kind = self.page_kind(review)
+            on_site = review.on_site and review.page_slug
+            return [
+                self.page_name(review),
+                self.page_type(review),
+                site_link(page_address(kind, review.page_slug)) if on_site else "",
+                review.reviewed_on.isoformat(),
+                review.next_review_due.isoformat(),
+                review.days_overdue(today) if review.on_site else "",
+                PageReview.Status(review.review_status).label,
+                responsible,
+            ]
+
+        def lines():
+            writer = csv.writer(Echo())
+            # A byte order mark, so a spreadsheet reads the names' accents and symbols as UTF-8.
+            yield "\ufeff" + writer.writerow(CSV_HEADER)
+            for review in reviews.iterator(chunk_size=500):
+                yield writer.writerow([safe_cell(cell) for cell in row(review)])
+
+        response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="review-dates-{today}.csv"'
+        return response
 
 
 @admin.register(ReviewPolicy)
@@ -103,18 +382,24 @@ class ReviewPolicyAdmin(admin.ModelAdmin):
         return redirect("admin:reviews_reviewpolicy_change", policy.pk)
 
     def save_model(self, request, obj, form, change):
+        # Each setting says what its change did, and only a change of the cycle moves dates.
+        # (Django's own admin log records which fields changed, as for any admin save.)
+        said = []
+        if "require_current_declaration" in form.changed_data:
+            obj.save(update_fields=["require_current_declaration"])
+            need = "now need" if obj.require_current_declaration else "no longer need"
+            said.append(f"Declarations: reviewers {need} one made in the last 12 months to sign.")
         months = obj.default_cycle_months
-        if not form.has_changed():
-            messages.info(
-                request, f"The default cycle is still {months} months: no review date moved."
+        if "default_cycle_months" in form.changed_data:
+            moved = services.set_default_review_cycle(months=months, user=request.user)
+            said.append(
+                f"The default cycle is now {months} months: the next review date of {moved} "
+                f"page{'s' if moved != 1 else ''} moved with it."
             )
-            return
-        moved = services.set_default_review_cycle(months=months, user=request.user)
-        messages.info(
-            request,
-            f"The default cycle is now {months} months: the next review date of {moved} "
-            f"page{'s' if moved != 1 else ''} moved with it.",
-        )
+        elif not said:
+            said.append(f"The default cycle is still {months} months: no review date moved.")
+        for message in said:
+            messages.info(request, message)
 
     def response_change(self, request, obj):
         # The message above says what happened; Django's "changed successfully" would not.
@@ -345,6 +630,8 @@ class ReviewRequestAdmin(PageRevisionColumn, ReadOnlyAdmin):
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "title": "Awaiting my review",
+            # A reviewer who cannot sign yet is told why, not shown an empty list alone.
+            "declaration_due": signing.declaration_due(request.user),
             "waiting": [
                 {
                     "request": review_request,
@@ -531,43 +818,62 @@ class ReviewRequestAdmin(PageRevisionColumn, ReadOnlyAdmin):
         return act(request, pk, answer)
 
 
+# Long enough to say what changed; the whole summary shows when the pointer rests on it.
+SUMMARY_CHARACTERS = 80
+
+
 @admin.register(Publication)
 class PublicationAdmin(PageRevisionColumn, ReadOnlyAdmin):
-    """Every publication of every page, each with its production record."""
+    """Every publication of every page, each with its production record. The way into the
+    record comes first, and each row is a line or two, so the list fits a 1280 px screen."""
 
     list_display = [
-        "object_repr",
-        "page_revision",
-        "published_at",
-        "approved_by",
-        "summary",
         "record_link",
+        "page",
+        "page_revision",
+        "published",
+        "approver",
+        "short_summary",
     ]
-    list_filter = ["content_type"]
+    list_display_links = None  # the record is the way in; a publication has no form of its own
+    list_filter = [PageTypeFilter]
     list_select_related = ["approved_by"]
     search_fields = ["object_repr", "summary"]
 
-    @admin.display(description="Production record")
+    @admin.display(description="Record")
     def record_link(self, publication):
         url = reverse("admin:reviews_publication_record", args=[publication.pk])
-        return format_html('<a href="{}">Open</a>', url)
+        return format_html('<a href="{}">Open record</a>', url)
+
+    @admin.display(description="Page", ordering="object_repr")
+    def page(self, publication):
+        return publication.object_repr
+
+    @admin.display(description="Published", ordering="published_at")
+    def published(self, publication):
+        # The date, and under it when the column is narrow, the time.
+        at = timezone.localtime(publication.published_at)
+        return format_html('<span class="nowrap">{}</span> {}', f"{at:%d %b %Y}", f"{at:%H:%M}")
+
+    @admin.display(description="Approved by", ordering="approved_by__name")
+    def approver(self, publication):
+        # The name; the job title, as it was then, when the pointer rests on it.
+        approver = publication.approved_by
+        if approver is None:
+            return ""
+        return format_html('<span title="{}">{}</span>', approver, approver.name)
+
+    @admin.display(description="Change summary")
+    def short_summary(self, publication):
+        text = " ".join(publication.summary.split())
+        if len(text) <= SUMMARY_CHARACTERS:
+            return text
+        # Cut at a word's end, never inside a name; with the ellipsis, at most 80 characters.
+        short = text[: SUMMARY_CHARACTERS - 1]
+        if text[len(short)] != " ":
+            short = short.rsplit(" ", 1)[0]
+        short = short.rstrip(",;:.")
+        return format_html('<span title="{}">{}…</span>', text, short)
 
     def get_urls(self):
-        wrap = self.admin_site.admin_view
-        return [
-            path("<int:pk>/record/", wrap(self.record_view), name="reviews_publication_record"),
-            *super().get_urls(),
-        ]
-
-    def record_view(self, request, pk):
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        publication = get_object_or_404(Publication, pk=pk)
-        context = {**production_record(publication), "title": f"Production record: {publication}"}
-        if request.GET.get("download"):
-            response = TemplateResponse(request, "reviews/production_record.html", context)
-            filename = f"production-record-{publication.pk}.html"
-            response["Content-Disposition"] = f'attachment; filename="{filename}"'
-            return response
-        context.update(self.admin_site.each_context(request), opts=self.opts)
-        return TemplateResponse(request, "admin/reviews/production_record.html", context)
+        return [*evidence.urls(self), *super().get_urls()]

@@ -109,6 +109,7 @@ class ReviewRequest(models.Model):
 
     class Meta:
         ordering = ["-submitted_at", "-pk"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
         permissions = [
             ("submit_for_review", "Can send a change for review"),
             ("sign_off_clinical", "Can sign off as clinical reviewer"),
@@ -295,11 +296,18 @@ class Publication(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
     published_at = models.DateTimeField(auto_now_add=True)
+    readability = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="The reading measures of what was published, taken when it was published.",
+    )
 
     objects = ItemQuerySet.as_manager()
 
     class Meta:
         ordering = ["-published_at", "-pk"]
+        # A page's publications, in order: its production record reads the one before and after.
+        indexes = [models.Index(fields=["content_type", "object_id", "published_at"])]
 
     def __str__(self):
         return f"{self.object_repr}, published {self.published_at:%d %B %Y %H:%M}"

@@ -40,8 +40,9 @@
     }
 
     // Move the row of the button pressed one place up (step -1) or down (step 1) among `rows`,
-    // then renumber them; `noun` and `name` say in words where it went.
-    function move(pressed, step, { row, rows, renumber, name, noun }) {
+    // then renumber them; `noun` and `name` say in words where it went, counting only the rows
+    // that `counts` (not an empty box to fill, nor a row marked for deletion).
+    function move(pressed, step, { row, rows, renumber, name, noun, counts }) {
         const target = rows.indexOf(row) + step;
         if (target < 0 || target >= rows.length) {
             announce(`${name(row)} is already ${step < 0 ? "first" : "last"}.`);
@@ -54,7 +55,15 @@
         }
         pressed.focus();
         renumber();
-        announce(`${name(row)} is now ${noun} ${target + 1} of ${rows.length}.`);
+        const order = rows.filter((other) => other !== row);
+        order.splice(target, 0, row);
+        const counted = order.filter(counts);
+        const place = counted.indexOf(row) + 1;
+        if (place) {
+            announce(`${name(row)} is now ${noun} ${place} of ${counted.length}.`);
+        } else {
+            announce(`${name(row)} moved ${step < 0 ? "up" : "down"}.`);
+        }
     }
 
     // --- The therapies of a section ------------------------------------------------------------
@@ -74,6 +83,8 @@
         return select.value ? select.options[select.selectedIndex].text : "An empty choice";
     }
 
+    const therapyChosen = (row) => row.querySelector("select").value !== "";
+
     function moveTherapy(pressed, step) {
         const widget = pressed.closest(".therapies-in-order");
         move(pressed, step, {
@@ -82,6 +93,7 @@
             renumber: () => numberTherapies(widget),
             name: therapyName,
             noun: "therapy",
+            counts: therapyChosen,
         });
     }
 
@@ -147,6 +159,17 @@
         return text.startsWith("#") ? "The new section" : `“${text}”`;
     }
 
+    // A section saved before, or a new one with something in it; not one marked for deletion.
+    function sectionKept(row) {
+        const deleted = row.querySelector("input[name$='-DELETE']");
+        if (deleted && deleted.checked) {
+            return false;
+        }
+        const id = row.querySelector("input[name$='-id']");
+        const fields = row.querySelectorAll("input[type='text'], textarea, select");
+        return Boolean(id && id.value) || [...fields].some((field) => field.value.trim() !== "");
+    }
+
     function moveSection(pressed, step) {
         const row = pressed.closest(".inline-related");
         const group = row.parentElement;
@@ -156,6 +179,7 @@
             renumber: () => numberSections(group),
             name: sectionName,
             noun: "section",
+            counts: sectionKept,
         });
     }
 

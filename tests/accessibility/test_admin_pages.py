@@ -14,6 +14,7 @@ from reviews.versions import versions_of
 from tests.accessibility.conftest import SCREENSHOTS
 from tests.accessibility.test_public_pages import axe_problems
 from tests.admin_forms import save
+from tests.reviewers import current_declaration
 from therapies.models import (
     DrugClass,
     InformationPage,
@@ -41,6 +42,7 @@ def in_review(site):
         name="Dr C",
         job_title="Oncologist",
         editorial_role=EditorialRole.CLINICAL_REVIEWER,
+        **current_declaration(),
     )
     imatinib = Therapy.objects.get(slug="imatinib")
     from django.test import Client
@@ -126,6 +128,7 @@ def admin_pages(in_review):
         ),
         # The page as readers will see it, and the same in a phone-sized frame.
         "preview": ("clinical", f"/admin/reviews/reviewrequest/{request.pk}/preview/", 200),
+        "my-declaration": ("clinical", "/admin/my-declaration/", 200),
         "preview-phone": (
             "clinical",
             f"/admin/reviews/reviewrequest/{request.pk}/preview/?width=phone",
@@ -136,6 +139,7 @@ def admin_pages(in_review):
             f"/admin/reviews/publication/{Publication.objects.first().pk}/record/",
             200,
         ),
+        "evidence": ("senior", "/admin/reviews/evidence/", 200),
         "withdraw": (
             "senior",
             f"/admin/therapies/publishedpage/{PublishedPage.objects.first().pk}/withdraw/",
@@ -160,6 +164,23 @@ SCROLLING_TABLES = """() => [...document.querySelectorAll(
     .filter(box => box.scrollWidth > box.clientWidth)
     .map(box => `${box.closest('[id]')?.id}: ${box.scrollWidth} px in ${box.clientWidth} px`)"""
 
+# Pages whose comparison, history or sources tables are read row by row on a phone: at 320
+# pixels no box scrolls sideways, every cell is on screen, and each names its column.
+STACKED = {"history", "compare", "send-for-review", "review-as-editor", "review-as-reviewer"}
+CELLS_OFF_SCREEN_OR_UNNAMED = """() => {
+    const cells = [...document.querySelectorAll('#content-main table td')]
+        .filter(cell => cell.getBoundingClientRect().width);
+    if (!cells.some(cell => cell.dataset.label)) return ['no cell names its column'];
+    return cells.filter(cell => {
+        const box = cell.getBoundingClientRect();
+        const label = getComputedStyle(cell, '::before').content;
+        return box.left < 0 || box.right > window.innerWidth
+            || (cell.dataset.label && label !== JSON.stringify(cell.dataset.label));
+    }).map(cell => `${cell.textContent.trim().slice(0, 40)}: ends at ${Math.round(
+        cell.getBoundingClientRect().right)} px, named ${
+        getComputedStyle(cell, '::before').content}`);
+}"""
+
 # What the admin's look means for a form: its buttons are the admin's, and each field is in a
 # form row (with its label and help) or in a table's own compact row.
 NOT_IN_THE_ADMINS_LOOK = """() => {
@@ -176,8 +197,9 @@ def test_every_admin_page_we_add_is_accessible_and_fits_at_1280_and_320_pixels(
     site, admin_pages, browser
 ):
     """axe finds nothing; the page never scrolls sideways (a wide table scrolls in its own box,
-    and at 1280 none needs to); forms are in the admin's look. One browser context a width,
-    each person signed in once for all of them."""
+    and at 1280 none needs to; comparisons and history are read row by row at 320 instead);
+    forms are in the admin's look. One browser context a width, each person signed in once
+    for all of them."""
     sessions = {}
     for username in {who for who, _, _ in admin_pages.values()}:
         client = Client()
@@ -204,9 +226,14 @@ def test_every_admin_page_we_add_is_accessible_and_fits_at_1280_and_320_pixels(
             scroll_width = page.evaluate("document.documentElement.scrollWidth")
             if scroll_width > page.evaluate("window.innerWidth"):
                 found.append(f"the page scrolls sideways: {scroll_width} px wide")
-            if width == 1280:
+            if width == 1280 or name in STACKED:
                 found += [
                     f"a table is wider than its box: {t}" for t in page.evaluate(SCROLLING_TABLES)
+                ]
+            if width == 320 and name in STACKED:
+                found += [
+                    f"a cell is off screen or unnamed: {c}"
+                    for c in page.evaluate(CELLS_OFF_SCREEN_OR_UNNAMED)
                 ]
             if name not in DJANGO_LAID_OUT:
                 found += [

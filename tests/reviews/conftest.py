@@ -4,6 +4,7 @@ from django.contrib.auth.models import Group
 
 from reviews import roles
 from reviews.models import EditorialRole, Reviewer
+from tests.reviewers import current_declaration
 from therapies.models import Therapy
 
 PEOPLE = {
@@ -18,7 +19,8 @@ PEOPLE = {
 
 @pytest.fixture
 def people(db):
-    """One user per editorial role (two editors, two senior medical editors)."""
+    """One user per editorial role (two editors, two senior medical editors); each reviewer
+    with a current declaration of interests, as the review policy asks before they sign."""
     roles.sync_groups()
     made = {}
     for username, (group, role) in PEOPLE.items():
@@ -32,6 +34,7 @@ def people(db):
                 name=f"Dr {username.title()}",
                 job_title="Consultant",
                 editorial_role=role,
+                **current_declaration(),
             )
         made[username] = user
     return made

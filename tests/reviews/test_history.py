@@ -57,6 +57,19 @@ def test_any_two_revisions_compare_field_by_field_and_row_by_row(imatinib, as_us
     assert bad.status_code == 302
 
 
+def test_the_comparison_names_people_as_the_history_does_not_by_username(imatinib, as_user, people):
+    people["editor"].first_name, people["editor"].last_name = "Erin", "Editor"
+    people["editor"].save()
+    first = versions_of(imatinib).last().revision_id
+    edit_summary(as_user, imatinib, "Clearer.")
+    second = versions_of(imatinib).last().revision_id
+    url = f"/admin/therapies/therapy/{imatinib.pk}/compare/?older={first}&newer={second}"
+    html = as_user("lay").get(url).text
+    assert "Erin Editor" in as_user("lay").get(HISTORY.format(imatinib.pk)).text
+    assert ", Erin Editor)." in html and ", editor)" not in html
+    assert ", (system)) to revision 2" in html  # the seed's revision
+
+
 def test_restoring_an_old_revision_makes_a_draft_and_changes_nothing_public(
     imatinib, as_user, client
 ):

@@ -16,6 +16,7 @@ from reversion.models import Version
 
 from reviews.models import Publication, ReviewComment, Reviewer
 from tests.admin_forms import log_in
+from tests.reviewers import current_declaration
 from tests.reviews.test_workflow import SIGNERS, approve_all, decide, edit_summary, submit
 from tests.therapies.test_publisher import submit_page
 from therapies.models import GlossaryTerm, InformationPage, PublishedPage, Therapy
@@ -98,6 +99,13 @@ PAGES = {
     "admin:reviews_reviewrequest_comment": (SIGN, SIGN),
     "admin:reviews_reviewrequest_answer_comment": (EDIT, EDIT),
     "admin:reviews_publication_record": (STAFF, STAFF),
+    "admin:reviews_publication_record_page": (STAFF, STAFF),
+    # The assessor's evidence: for those who answer for the whole site.
+    "reviews_evidence": (SENIOR, NOBODY),
+    "reviews_evidence_pack": (SENIOR, NOBODY),
+    # Each person's own declaration of interests: a page for anyone on the staff (one without
+    # a reviewer profile is told they have none), changing only their own profile.
+    "my_declaration": (STAFF, STAFF),
     "admin:therapies_publishedpage_withdraw": (SENIOR, SENIOR),
     **{f"admin:therapies_{m}_compare": (STAFF, STAFF) for m in REVIEWED_PAGES + SHARED_ROWS},
     # A GET goes back to the history; restoring takes a POST.
@@ -190,7 +198,11 @@ def site(seed, people, as_user, client):
         user.groups.set([groups[part] for part in role.split("+")])
         reviewer_role = SIGNS_AS[role]
         Reviewer.objects.create(
-            user=user, name=f"Dr {role}", job_title="Consultant", editorial_role=reviewer_role
+            user=user,
+            name=f"Dr {role}",
+            job_title="Consultant",
+            editorial_role=reviewer_role,
+            **current_declaration(),
         )
         people[role] = user
     imatinib = Therapy.objects.get(slug="imatinib")
@@ -254,7 +266,7 @@ def address(name: str, pattern: URLPattern, site) -> str:
         kwargs = {"pk": request.pk, "comment_pk": comment.pk}
     elif name.startswith("admin:reviews_reviewrequest_") and "<int:pk>" in route:
         kwargs = {"pk": request.pk}
-    elif name == "admin:reviews_publication_record":
+    elif name.startswith("admin:reviews_publication_record"):
         kwargs = {"pk": Publication.objects.first().pk}
     elif name == "admin:therapies_publishedpage_withdraw":
         kwargs = {"pk": PublishedPage.objects.get(slug="imatinib").pk}

@@ -10,12 +10,21 @@ from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
+from reviews import services
 from reviews.preview import SAID, mark_changes
 from reviews.versions import revision_numbers
 from tests.admin_forms import open_form, post_form, save
 from tests.reviews.test_workflow import approve_all, submit
 from therapies.context_processors import current_site
-from therapies.models import GlossaryTerm, SideEffect, Therapy, TherapySideEffect, Topic
+from therapies.models import (
+    Condition,
+    GlossaryTerm,
+    PublishedPage,
+    SideEffect,
+    Therapy,
+    TherapySideEffect,
+    Topic,
+)
 
 NEW_TEXT = "A sentence only the preview has."
 
@@ -76,6 +85,44 @@ def test_a_review_previews_the_snapshot_it_signs_not_later_edits(seed, as_user):
     html = as_user("clinical").get(url).text
     assert NEW_TEXT in html and "Later words." not in html
     assert "This review has ended" in html
+
+
+def test_the_form_s_preview_never_claims_to_be_the_revision_in_review_when_it_is_not(seed, as_user):
+    imatinib = Therapy.objects.get(slug="imatinib")
+    save(as_user("editor"), admin_url(imatinib, "change"), note="Clearer.", summary=NEW_TEXT)
+    request = submit(as_user, imatinib)
+    sent = f"/admin/reviews/reviewrequest/{request.pk}/preview/"
+    # As sent: the form's preview is the revision the reviewers sign.
+    html = as_user("editor").get(admin_url(imatinib, "preview")).text
+    assert "Preview of revision 2 of “imatinib”: not published" in html
+    # A condition it shows is renamed; the review stays open, and signs what it froze.
+    gist = Condition.objects.get(slug="gastrointestinal-stromal-tumour")
+    condition = f"/admin/therapies/condition/{gist.pk}/change/"
+    save(as_user("editor"), condition, note="Plainer.", name="gut sarcoma")
+    request.refresh_from_db()
+    assert request.is_open
+    html = as_user("editor").get(admin_url(imatinib, "preview")).text
+    assert "gut sarcoma" in html and "revision 2 of" not in html
+    assert "Preview of “imatinib” as it stands now: not sent for review" in html
+    assert "It differs from revision 2, which is in review" in html
+    assert f'<a href="{sent}">Preview revision 2 as the reviewers see it</a>' in html
+    html = as_user("clinical").get(sent).text
+    assert "gut sarcoma" not in html
+    assert "Preview of revision 2 of “imatinib”: not published" in html
+
+
+def test_a_withdrawn_page_previews_as_coming_back_not_as_new(seed, as_user, people):
+    imatinib = Therapy.objects.get(slug="imatinib")
+    services.withdraw(
+        page=PublishedPage.objects.get(kind="therapy", object_id=imatinib.pk),
+        user=people["senior"],
+        reason="A safety alert is being checked.",
+    )
+    html = as_user("editor").get(admin_url(imatinib, "preview")).text
+    assert "Nothing of this page is published yet" not in html
+    assert "This page was withdrawn on " in html
+    assert "readers see a notice saying so (“A safety alert is being checked.”)" in html
+    assert "Approving this would publish the page again" in html
 
 
 def test_only_the_editorial_team_sees_a_preview(seed, client, people):

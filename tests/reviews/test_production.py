@@ -45,7 +45,7 @@ def test_the_production_record_numbers_revisions_as_the_page_history_does(publis
     assert f"<td>published</td><td>{number}</td>" in record
     assert f"<td>sent for review</td><td>{number}</td>" in record
     history = as_user("editor").get(f"/admin/therapies/therapy/{publication.object_id}/history/")
-    assert f"<td>{number}</td>" in history.text
+    assert f'<td data-label="Revision">{number}</td>' in history.text
 
 
 def test_the_production_record_shows_an_approval_remark_with_its_decision(published, as_user):

@@ -133,18 +133,14 @@ def test_after_a_review_with_no_change_the_page_names_its_approver(imatinib, as_
     publication = Publication.objects.for_item(imatinib).get()
     record = as_user("senior").get(f"/admin/reviews/publication/{publication.pk}/record/").text
     assert (
-        "Approval of this publication: Fiona Cowie, Consultant Clinical Oncologist "
-        "(senior medical editor)." in record
+        "<dt>Approved by</dt><dd>Fiona Cowie, Consultant Clinical Oncologist "
+        "(senior medical editor)</dd>" in record
     )
     assert (
-        "Latest final approval of this version: Dr Senior, Consultant (senior medical editor)"
-        in record
+        "no change needed: approved by Dr Senior, Consultant (senior medical editor)</dd>" in record
     )
-    assert "in a review that found no change needed." in record
-    assert (
-        "Readers see this version, approved by Dr Senior, Consultant (senior medical editor)."
-        in record
-    )
+    assert "<dt>Reviewed again</dt>" in record
+    assert "<dt>Readers see</dt><dd>This version</dd>" in record
 
 
 def test_the_seed_pages_show_no_invented_note(seed, client):

@@ -19,6 +19,7 @@ from reviews.models import (
 )
 from reviews.reminders import send_review_reminders
 from reviews.versions import versions_of
+from tests.reviewers import current_declaration
 from tests.reviews.test_workflow import (
     SIGNERS,
     approve_all,
@@ -175,8 +176,7 @@ def test_the_production_record_holds_every_sign_off_and_answer(imatinib, as_user
 
     Reviewer.objects.filter(user=people["clinical"]).update(
         credentials="MBChB FRCR",
-        declaration="Speaker fees from a drug company, 2024.",
-        declared_on=datetime.date(2026, 1, 5),
+        **current_declaration(declaration="Speaker fees from a drug company, 2024."),
     )
     edit_summary(as_user, imatinib, "Clearer.")
     request = submit(as_user, imatinib)
@@ -194,23 +194,25 @@ def test_the_production_record_holds_every_sign_off_and_answer(imatinib, as_user
     publication = Publication.objects.get(review_request=request)
     url = f"/admin/reviews/publication/{publication.pk}/record/"
     assert as_user("lay").get(url).status_code == 200
-    record = as_user("editor").get(url).text
+    # On screen the page as readers saw it is framed; the file holds it with the evidence.
+    assert f"{url}page/" in as_user("editor").get(url).text
+    record = as_user("editor").get(url + "?format=html").text
     for expected in [
         "Clearer.",  # the content as published
-        "clinical reviewer",
-        "lay reviewer",
-        "senior medical editor",
+        "Clinical reviewer",
+        "Lay reviewer",
+        "Senior medical editor",
         "Say &#x27;tablet&#x27;.",
         "The leaflet says tablets; kept.",
         "Accurate.",
         "Speaker fees from a drug company, 2024.",
         "MBChB FRCR",
         "Gronchi A, Miah AB et al.",
-        "Next review due 01 December 2025",
+        f"Next review due {PageReview.objects.for_item(imatinib).get().next_review_due:%-d %B %Y}",
         request.content_hash,
     ]:
         assert expected in record, expected
-    download = as_user("editor").get(url + "?download=1")
+    download = as_user("editor").get(url + "?format=html")
     assert download["Content-Disposition"].startswith("attachment;")
     assert download.text.startswith("<!DOCTYPE html>")
     assert "Speaker fees" in download.text
@@ -219,13 +221,15 @@ def test_the_production_record_holds_every_sign_off_and_answer(imatinib, as_user
 def test_the_seed_topic_has_a_production_record(seed, as_user):
     topic = Topic.objects.get()
     publication = Publication.objects.for_item(topic).get()
-    record = as_user("senior").get(f"/admin/reviews/publication/{publication.pk}/record/").text
+    url = f"/admin/reviews/publication/{publication.pk}/record/?format=html"
+    record = as_user("senior").get(url).text
     assert (
         "reviewed and approved by Fiona Cowie, Consultant Clinical Oncologist on 01 December 2022"
         in record
     )
-    assert "Fiona Cowie</strong>, Consultant Clinical Oncologist" in record
-    assert "<td>imatinib</td>" in record  # the therapies it presents, by name
+    assert "<dt>Approved by</dt><dd>Fiona Cowie, Consultant Clinical Oncologist" in record
+    # The therapies it presents, as the public topic page shows them.
+    assert ">Imatinib (Glivec®)</h" in record
 
 
 def test_the_dashboard_shows_overdue_reviews_and_incomplete_content(seed, as_user):

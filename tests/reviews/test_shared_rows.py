@@ -12,6 +12,7 @@ from reversion.models import Version
 from reviews.models import AuditEvent, Publication, Reviewer, ReviewRequest, SignOff
 from reviews.versions import versions_of
 from tests.admin_forms import form_data, open_form, post_form, save
+from tests.reviewers import current_declaration
 from tests.reviews.test_workflow import (
     CHANGE,
     decide,
@@ -75,7 +76,11 @@ def second_clinician(people):
     user = get_user_model().objects.create_user("clinical2", "c2@example.org", "pw", is_staff=True)
     user.groups.add(Group.objects.get(name="Clinical reviewers"))
     Reviewer.objects.create(
-        user=user, name="Dr Second", job_title="Oncologist", editorial_role="clinical_reviewer"
+        user=user,
+        name="Dr Second",
+        job_title="Oncologist",
+        editorial_role="clinical_reviewer",
+        **current_declaration(),
     )
     people["clinical2"] = user
     return user

@@ -230,7 +230,8 @@ def test_an_editor_moves_a_therapy_and_a_section_with_the_keyboard(browser, live
     # Sunitinib's row is first now, and its button still has the focus.
     expect(drugs.nth(0).locator("select")).to_have_value(sunitinib)
     expect(drugs.nth(0).get_by_role("button", name="Move up")).to_be_focused()
-    expect(page.locator("#order-status")).to_have_text("sunitinib is now therapy 1 of 5.")
+    # Of the section's three therapies: not counting the empty boxes to choose another in.
+    expect(page.locator("#order-status")).to_have_text("sunitinib is now therapy 1 of 3.")
 
     section_up = page.locator(f"#sections-{OTHER_DRUGS}").get_by_role(
         "button", name="Move section up"
@@ -238,6 +239,10 @@ def test_an_editor_moves_a_therapy_and_a_section_with_the_keyboard(browser, live
     section_up.focus()
     page.keyboard.press("Enter")
     expect(section_up).to_be_focused()
+    # Of the topic's four sections: not counting the empty form for a new one.
+    expect(page.locator("#order-status")).to_have_text(
+        "“Other targeted therapy drugs” is now section 2 of 4."
+    )
 
     page.get_by_label("Change summary").fill("Sunitinib first, other drugs earlier")
     page.get_by_role("button", name="Save and continue editing").click()

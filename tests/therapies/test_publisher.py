@@ -189,14 +189,22 @@ def test_readers_of_an_adapted_page_are_sent_to_the_organisation_s_own_address(
 def test_a_promised_video_with_no_link_is_listed_for_editors(seed, as_user):
     topic_url = f"/admin/therapies/topic/{Topic.objects.get().pk}/change/"
     dashboard = as_user("editor").get("/admin/").text
-    entry = re.search(r"<li>.*?mentions a video but links to none.*?</li>", dashboard, re.S)
+    entry = re.search(
+        r"<li>.*?sends readers to a video or to more information, and links to none.*?</li>",
+        dashboard,
+        re.S,
+    )
     assert entry and "Targeted therapies for soft tissue sarcoma" in entry.group()
     form = as_user("editor").get(topic_url).text
-    assert "This page mentions a video but links to none" in form
+    assert (
+        "This page sends readers to a video, or to more of our information, but links to none"
+        in form
+    )
     assert f"“{VIDEO}”" in form
-    # Readers are not promised it: the rest of the section is printed, that sentence is not.
+    # Readers are not promised it, nor the "more general information" the section names
+    # without a link (test_honest_standing_text): the section has nothing left to print.
     page = as_user("editor").get("/topics/targeted-therapies-soft-tissue-sarcoma/").text
-    assert "We have more general information about targeted therapy." in page
+    assert "We have more general information about targeted therapy." not in page
     assert "watch a video" not in page
 
 
@@ -206,9 +214,15 @@ def test_a_video_mention_with_its_link_is_not_listed(seed, as_user):
         "watch a video", "watch [a video](https://www.example.org/targeted-therapy-video)"
     )
     section.save()
-    assert "mentions a video" not in as_user("editor").get("/admin/").text
     topic_url = f"/admin/therapies/topic/{Topic.objects.get().pk}/change/"
-    assert "mentions a video" not in as_user("editor").get(topic_url).text
+    assert f"“{VIDEO}”" not in as_user("editor").get(topic_url).text
+    # Its other sentence promises information it does not link to: linked, nothing is listed.
+    section.body = section.body.replace(
+        "more general information", "[more general information](https://www.example.org/more)"
+    )
+    section.save()
+    assert "links to none" not in as_user("editor").get("/admin/").text
+    assert "links to none" not in as_user("editor").get(topic_url).text
     assert '<a href="https://www.example.org/targeted-therapy-video"' in rich_text.render(
         section.body
     )

@@ -199,7 +199,11 @@ def test_the_dashboard_lists_empty_safety_sections(seed, as_user):
         "imatinib</a>: safety text not written: “Contact your team straight away if”, "
         "“If you miss a dose”, “Other medicines”, “Pregnancy and contraception”" in page
     )
-    assert "tiredness (fatigue)</a>: safety text not written: “When to get help”" in page
+    # A side effect's every section for readers, not only its safety one.
+    assert (
+        "tiredness (fatigue)</a>: text for readers not written: “What it is”, “What can help”, "
+        "“When to get help”<" in page
+    )
     for name, text in SAFETY.items():
         setattr(imatinib, name, text)
     imatinib.other_medicines = ""
@@ -210,6 +214,23 @@ def test_the_dashboard_lists_empty_safety_sections(seed, as_user):
         setattr(imatinib, name, "Written.")
     imatinib.save()
     assert "imatinib</a>: safety text not written" not in as_user("senior").get("/admin/").text
+
+
+def test_the_dashboard_lists_each_empty_section_of_a_side_effect(seed, as_user):
+    tiredness = SideEffect.objects.get(slug="tiredness")
+    # Every seeded side effect tells readers nothing yet but which drugs cause it.
+    assert not SideEffect.objects.exclude(what_it_is="").exists()
+    assert not SideEffect.objects.exclude(what_helps="").exists()
+    tiredness.what_it_is = "Written."
+    tiredness.save()
+    page = as_user("senior").get("/admin/").text
+    assert (
+        "tiredness (fatigue)</a>: text for readers not written: “What can help”, "
+        "“When to get help”<" in page
+    )
+    tiredness.what_helps = tiredness.when_to_get_help = "Written."
+    tiredness.save()
+    assert "tiredness (fatigue)</a>: text for" not in as_user("senior").get("/admin/").text
 
 
 def test_editors_find_the_safety_sections_on_the_forms(seed, as_user):

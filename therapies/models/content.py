@@ -134,7 +134,9 @@ class DosageForm(SharedContent):
         return self.name
 
 
-@reversion.register(exclude=["edit_version"])
+# When a review last checked the source is not an edit of it: restoring a revision never moves
+# it back, and checking a source makes nobody its author.
+@reversion.register(exclude=["edit_version", "last_checked_on"])
 class Reference(SharedContent):
     """A source, cited in full."""
 
@@ -153,6 +155,13 @@ class Reference(SharedContent):
     url = models.URLField(max_length=500, blank=True, verbose_name="URL")
     accessed = models.DateField(
         null=True, blank=True, help_text="When we read it. Shown as month and year."
+    )
+    last_checked_on = models.DateField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When a review that has ended checked that it still supports the page: "
+        "readers are told it was accessed then, if that is later.",
     )
 
     class Meta:
@@ -175,8 +184,11 @@ class SideEffect(PageContent):
     medical_name = models.CharField(
         max_length=200, blank=True, help_text="The medical word, shown in brackets: fatigue"
     )
-    # The safety sections: listed on the editors' dashboard while empty.
+    # The safety sections (the admin's "Safety" fields).
     SAFETY_FIELDS = ["when_to_get_help"]
+    # Everything readers are told of it, the safety sections among it: each listed on the
+    # editors' dashboard while empty.
+    READER_FIELDS = ["what_it_is", "what_helps", "when_to_get_help"]
 
     slug = models.SlugField(max_length=200, unique=True)
     what_it_is = models.TextField(blank=True, max_length=LONG_TEXT)

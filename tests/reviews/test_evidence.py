@@ -1,0 +1,244 @@
+"""The assessor's pack: production records that show the page as readers saw it with its
+evidence under one clear header, as HTML and PDF; the pack of every published page's record;
+the public "accessed" date following the latest source check; reading measures kept with each
+publication."""
+
+import csv
+import io
+import os
+import zipfile
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+from weasyprint import HTML
+
+from reviews import evidence
+from reviews.models import Publication, ReviewRequest
+from reviews.spreadsheets import safe_cell
+from tests.reviews.test_review_cycles import check_all_sources
+from tests.reviews.test_workflow import SIGNERS, approve_all, decide, edit_summary, submit
+from therapies.models import PublishedPage, Therapy
+
+THIS_MONTH = timezone.localdate().strftime("%B %Y")
+
+
+@pytest.fixture(autouse=True)
+def pdfs_kept_apart(settings, tmp_path):
+    settings.RECORD_PDF_DIR = tmp_path / "record-pdfs"
+
+
+@pytest.fixture
+def reviewed(imatinib, as_user):
+    """imatinib changed and published, then reviewed again with no change needed and its
+    sources checked: a record with two reviews. Returns its publication."""
+    edit_summary(as_user, imatinib, "Imatinib blocks a signal that makes cancer cells grow.")
+    approve_all(as_user, submit(as_user, imatinib))
+    as_user("editor").post(
+        f"/admin/therapies/therapy/{imatinib.pk}/confirm-review/", {"summary": "Still right."}
+    )
+    request = ReviewRequest.objects.get(no_change=True)
+    check_all_sources(as_user, request)
+    for who, role in SIGNERS:
+        assert decide(as_user, request, who, role).status_code == 302
+    return Publication.objects.for_item(imatinib).latest("published_at")
+
+
+def record_of(as_user, publication, who="senior", **query):
+    url = f"/admin/reviews/publication/{publication.pk}/record/"
+    return as_user(who).get(url, query)
+
+
+def test_the_record_shows_the_page_as_readers_saw_it_not_a_field_dump(reviewed, as_user):
+    record = record_of(as_user, reviewed, format="html").text
+    # The public template's page: its heading, its safety box, its review line.
+    assert "Imatinib (Glivec®)</h1>" in record
+    assert "If you need help urgently" in record
+    assert "Imatinib blocks a signal that makes cancer cells grow." in record
+    assert "Drug class" not in record and "roles 1" not in record
+    # Never the reader's feedback form: the record is not a page to answer.
+    assert "<form" not in record
+
+
+def test_the_record_has_one_header_naming_the_final_approver_once(reviewed, as_user):
+    record = record_of(as_user, reviewed, format="html").text
+    header = record.split('<header class="record-header">')[1].split("</header>")[0]
+    for label in ["Page", "Revision", "Published on", "Approved by", "Next review due"]:
+        assert f"<dt>{label}</dt>" in header
+    assert (
+        header.count("Dr Senior, Consultant") == 2
+    )  # the publication's approval, then the review's
+    assert "<dt>Reviewed again</dt>" in header and "no change needed" in header
+    # The review's sign-offs sit under their own heading, apart from the publication's.
+    assert ": no change needed</h2>" in record
+    assert "Sign-offs: change, sent" in record
+
+
+def test_each_source_is_listed_once_with_its_latest_check(reviewed, as_user):
+    record = record_of(as_user, reviewed, format="html").text
+    sources = record.split('id="sources"')[1].split("</table>")[0]
+    assert sources.count("Gronchi A, Miah AB et al.") == 1
+    assert sources.count("checked: still supports the page") == 2
+    assert f"{timezone.localdate():%-d %B %Y}, Editor: checked" in sources
+
+
+def test_the_public_accessed_date_follows_the_latest_source_check(reviewed, client):
+    page = client.get("/therapies/imatinib/").text
+    assert f"[accessed {THIS_MONTH}]" in page
+    assert "[accessed May 2022]" not in page
+
+
+def test_a_source_checked_in_a_review_that_ended_unapproved_keeps_its_date(imatinib, as_user):
+    as_user("editor").post(
+        f"/admin/therapies/therapy/{imatinib.pk}/confirm-review/", {"summary": "Still right."}
+    )
+    request = ReviewRequest.objects.get(no_change=True)
+    check_all_sources(as_user, request)
+    decide(as_user, request, "clinical", "clinical_reviewer", "changes_requested", "Old data.")
+    page = PublishedPage.objects.get(kind="therapy", object_id=imatinib.pk)
+    assert {ref["accessed"] for ref in page.document["references"]} == {"May 2022"}
+
+
+def test_reading_measures_are_kept_with_each_publication(reviewed, as_user):
+    publication = Publication.objects.exclude(review_request=None).get(object_id=reviewed.object_id)
+    figures = publication.readability
+    assert figures["smog"] > 0 and figures["words"] > 50
+    assert {"flesch_reading_ease", "long_sentences", "unexplained_words"} <= set(figures)
+    record = record_of(as_user, publication).text
+    assert f"SMOG grade {figures['smog']}" in record
+
+
+def test_the_record_counts_feedback_on_its_own_version(imatinib, as_user, client):
+    edit_summary(as_user, imatinib, "Explains GIST.")
+    approve_all(as_user, submit(as_user, imatinib))
+    client.post("/feedback/therapy/imatinib/", {"helpful": "yes"})
+    client.post("/feedback/therapy/imatinib/", {"helpful": "no", "comment": "More on doses."})
+    publication = Publication.objects.for_item(imatinib).latest("published_at")
+    record = record_of(as_user, publication).text
+    assert "On this version: 1 found it helpful, 1 did not." in record
+    assert "not helpful: “More on doses.”" in record
+
+
+def test_a_seeded_drug_s_record_is_a_pdf_of_at_most_three_a4_pages(reviewed, as_user):
+    response = record_of(as_user, reviewed, format="pdf")
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert response.content.startswith(b"%PDF")
+    document = HTML(string=evidence.record_html(reviewed)).render()
+    assert len(document.pages) <= 3
+    assert all(round(page.width) == 794 for page in document.pages)  # A4 is 210 mm wide
+    # The fingerprint wraps within the page; the screen's instructions are not printed.
+    assert ".fingerprint code { overflow-wrap: anywhere; }" in evidence.record_html(reviewed)
+
+
+def test_only_senior_medical_editors_and_administrators_get_the_evidence(
+    seed, as_user, client, superuser
+):
+    for who in ["senior", "boss"]:
+        assert as_user(who).get("/admin/reviews/evidence/").status_code == 200, who
+    for who in ["editor", "clinical", "lay"]:
+        assert as_user(who).get("/admin/reviews/evidence/").status_code == 403, who
+        assert as_user(who).get("/admin/reviews/evidence/pack.zip").status_code == 403, who
+    client.logout()
+    assert client.get("/admin/reviews/evidence/").status_code == 302  # to the login
+
+
+def test_the_evidence_page_maps_the_ten_criteria(seed, as_user):
+    page = as_user("senior").get("/admin/reviews/evidence/").text
+    for number in range(1, 11):
+        assert f'<th scope="row">{number}. ' in page
+    assert "The organisation&#x27;s own papers" in page
+
+
+@pytest.fixture
+def quick_pdfs(monkeypatch):
+    """The pack's tests are of the ZIP, not of drawing PDFs (the test above draws one): a
+    record's PDF here is a marked copy of its HTML, so each page's pair can be matched."""
+    monkeypatch.setattr(evidence, "_pdf_of", lambda html: b"%PDF-" + html[:60].encode())
+
+
+def test_the_pack_holds_every_published_page_s_record_an_index_and_a_summary(
+    seed, tmp_path, quick_pdfs, settings
+):
+    settings.RECORD_PDF_DIR.mkdir(parents=True)
+    old = settings.RECORD_PDF_DIR / "of-a-record-that-has-changed.pdf"
+    old.write_bytes(b"%PDF-")
+    os.utime(old, (0, 0))
+    out = tmp_path / "pack.zip"
+    err = io.StringIO()
+    call_command("evidence_pack", str(out), "--workers", "1", stderr=err, stdout=io.StringIO())
+    published = PublishedPage.objects.count()
+    with zipfile.ZipFile(out) as pack:
+        names = pack.namelist()
+        assert sum(name.endswith(".html") for name in names if name.startswith("records/")) == (
+            published
+        )
+        assert sum(name.endswith(".pdf") for name in names) == published
+        assert "records/therapy-imatinib.pdf" in names
+        rows = list(csv.DictReader(io.StringIO(pack.read("index.csv").decode("utf-8-sig"))))
+        summary = pack.read("summary.html").decode()
+    assert len(rows) == published
+    imatinib = next(row for row in rows if row["page"] == "imatinib")
+    assert imatinib["type"] == "therapy"
+    assert imatinib["address"].endswith("/therapies/imatinib/")
+    assert imatinib["approved by"] == "Fiona Cowie"
+    assert int(imatinib["overdue days"]) > 0  # the seed's reviews are overdue
+    assert imatinib["sources"] == "2" and imatinib["sources checked"] == "0"
+    assert float(imatinib["SMOG grade"]) > 0
+    assert "10. Impact" in summary
+    assert "Records: 100%" in err.getvalue()  # the progress bar
+    assert not old.exists()  # a whole pack clears out the PDFs of records that changed
+    assert len(list(settings.RECORD_PDF_DIR.glob("*.pdf"))) == published
+
+
+def test_the_pack_is_written_as_it_is_made(seed, quick_pdfs):
+    """Constant memory: the first pieces of the ZIP leave before the second page is made."""
+    drawn = []
+
+    def made():
+        for pk in evidence.current_publications():
+            drawn.append(pk)
+            yield evidence.entry_of(Publication.objects.get(pk=pk))
+
+    pieces = evidence.pack(made())
+    first = next(pieces)
+    assert first.startswith(b"PK") and len(drawn) == 1
+    rest = b"".join(pieces)
+    assert len(drawn) == PublishedPage.objects.count()
+    assert zipfile.ZipFile(io.BytesIO(first + rest)).testzip() is None
+
+
+def test_the_admin_streams_the_same_pack(seed, as_user, quick_pdfs):
+    response = as_user("senior").get("/admin/reviews/evidence/pack.zip")
+    assert response.streaming
+    assert response["Content-Type"] == "application/zip"
+    pack = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    assert "index.csv" in pack.namelist() and "summary.html" in pack.namelist()
+
+
+def test_a_pdf_is_made_again_only_when_its_record_changed(seed, monkeypatch):
+    made = []
+    monkeypatch.setattr(evidence, "_pdf_of", lambda html: made.append(html) or b"%PDF-1.7")
+    publication = Publication.objects.for_item(Therapy.objects.get(generic_name="imatinib")).get()
+    evidence.entry_of(publication)
+    evidence.entry_of(publication)
+    assert len(made) == 1
+    Publication.objects.filter(pk=publication.pk).update(summary="Said otherwise.")
+    publication.refresh_from_db()
+    evidence.entry_of(publication)
+    assert len(made) == 2
+
+
+def test_the_index_writes_a_formula_as_text():
+    assert safe_cell("=HYPERLINK(1)") == "'=HYPERLINK(1)"
+    assert safe_cell("-12") == "-12"
+    assert safe_cell("imatinib") == "imatinib"
+
+
+def test_the_pack_command_refuses_a_name_that_is_not_a_zip(seed, tmp_path):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="ZIP"):
+        call_command("evidence_pack", str(tmp_path / "pack.txt"))
+    with pytest.raises(CommandError, match="no folder"):
+        call_command("evidence_pack", str(tmp_path / "missing" / "pack.zip"))
