@@ -3,6 +3,7 @@ page readers saw was made, checked and approved."""
 
 import re
 
+from django.db.models import Q
 from django.utils import timezone
 
 from reviews.authorship import authors_of_publication
@@ -58,15 +59,21 @@ def page_as_published(publication: Publication, request) -> str:
     return re.sub(r"<form\b.*?</form>", "", main[1] if main else html, flags=re.S)
 
 
-def _sources(publication: Publication) -> list[dict]:
-    """Each source the page cited, with its latest check in a review of this page: one entry
-    per source, however many reviews checked it."""
+def _sources(publication: Publication, until) -> list[dict]:
+    """Each source the page cited, with its latest check in an approved review of this page up
+    to `until`: one entry per source, however many reviews checked it. A check in a review
+    that ended unapproved is no evidence."""
     cited = publication.snapshot.get("document", {}).get("references", [])
     checks = {}
     for check in (
         ReferenceCheck.objects.filter(
             review_request__content_type=publication.content_type,
             review_request__object_id=publication.object_id,
+            review_request__state__in=[
+                ReviewRequest.State.PUBLISHED,
+                ReviewRequest.State.CONFIRMED,
+            ],
+            review_request__closed_at__lte=until,
         )
         .select_related("reference", "checked_by")
         .order_by("checked_on", "pk")
@@ -130,6 +137,9 @@ def production_record(publication: Publication) -> dict:
         .first()
     )
     today = timezone.localdate()
+    until = max(
+        [publication.published_at, *(r.closed_at for r in requests if r.closed_at)], default=None
+    )
     previous = (
         Publication.objects.filter(
             content_type=content_type,
@@ -157,7 +167,7 @@ def production_record(publication: Publication) -> dict:
         if page_review and page_review.is_overdue_on(today)
         else None,
         "readability": publication.readability,
-        "sources": _sources(publication),
+        "sources": _sources(publication, until),
         "feedback": _feedback(kind, publication),
         # What readers said of the version this one replaced, which it may answer.
         "previous": previous,
@@ -183,8 +193,16 @@ def production_record(publication: Publication) -> dict:
         "reapproval": reapproval,
         "readers_see_it": shown is not None,
         "page_review": page_review,
+        # What was done up to this version and in the reviews that confirmed it (its own
+        # "published" is written just after it): never a later draft's summary or comments.
         "events": AuditEvent.objects.filter(
-            content_type=content_type, object_id=publication.object_id
+            Q(at__lte=until)
+            | Q(
+                revision=publication.revision,
+                action__in=[AuditEvent.Action.PUBLISH, AuditEvent.Action.REVIEW],
+            ),
+            content_type=content_type,
+            object_id=publication.object_id,
         )
         .select_related("actor")
         .annotate(revision_number=revision_number())

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.db.models import Max, Q, QuerySet
+from django.db.models import F, Max, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -28,6 +28,7 @@ from reviews.models import (
     SignOff,
     WorkflowError,
 )
+from reviews.models.reviewers import has_words
 from reviews.roles import ROLE_PERMISSIONS, roles_of
 from therapies.models import PublishedPage
 from therapies.publishing import PageSnapshot, address_clash
@@ -66,10 +67,12 @@ def declarations_required() -> bool:
 def declaration_is_current(profile: Reviewer, today: datetime.date | None = None) -> bool:
     """Whether `profile` has a declaration of interests made or confirmed in the 12 months up to
     `today` (by default, today)."""
+    today = today or timezone.localdate()
     return (
-        bool(profile.declaration.strip())
+        has_words(profile.declaration)
         and profile.declared_on is not None
-        and profile.declared_on >= declaration_cutoff(today or timezone.localdate())
+        # A date still to come is not a declaration made: it would never lapse.
+        and declaration_cutoff(today) <= profile.declared_on <= today
     )
 
 
@@ -127,9 +130,15 @@ def reviewers_without_current_declaration(today: datetime.date | None = None) ->
     cutoff = declaration_cutoff(today or timezone.localdate())
     return (
         Reviewer.objects.filter(user__isnull=False, user__is_active=True)
-        .filter(Q(declaration="") | Q(declared_on__isnull=True) | Q(declared_on__lt=cutoff))
+        .filter(
+            Q(declaration="")
+            | Q(declared_on__isnull=True)
+            | Q(declared_on__lt=cutoff)
+            | Q(declared_on__gt=today or timezone.localdate())
+        )
         .select_related("user")
-        .order_by("declared_on", "name")
+        # Never declared first, on every database (PostgreSQL puts nulls last otherwise).
+        .order_by(F("declared_on").asc(nulls_first=True), "name")
     )
 
 

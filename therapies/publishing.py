@@ -5,6 +5,7 @@ generated content), `name_approver`, `withdraw` and `remove`. Nothing else write
 tables.
 """
 
+import datetime
 from dataclasses import asdict, dataclass, field
 
 from django.db import models, transaction
@@ -119,25 +120,34 @@ def _accessed(reference: Reference) -> str:
 
 
 def sources_checked(reference_ids, *, on) -> int:
-    """A review that has ended checked these sources `on` that day: every published page that
-    cites one says it was accessed then. Returns how many pages now say so."""
+    """A review approved today checked these sources `on` that day: every published page that
+    cites one says it was accessed then, if it said an earlier month. Only the date moves: the
+    source as published stays as its reviewers approved it (an edit of the source since is not
+    published by this). Returns how many pages now say so."""
     references = Reference.objects.filter(pk__in=reference_ids)
     stale = references.filter(Q(last_checked_on__isnull=True) | Q(last_checked_on__lt=on))
     # Not an edit of the source, so no version of it (content's own update() refuses).
     models.QuerySet.update(stale, last_checked_on=on)
-    accessed = {(ref.authors, ref.title): _accessed(ref) for ref in references}
+    checked = set(references.values_list("authors", "title"))
     citing = PublishedCitation.objects.filter(reference__in=reference_ids).values("page")
     changed = []
     for page in PublishedPage.objects.filter(pk__in=citing).select_for_update():
-        cited = page.document.get("references", [])
-        for reference in cited:
-            reference["accessed"] = accessed.get(
-                (reference["authors"], reference["title"]), reference["accessed"]
-            )
+        for reference in page.document.get("references", []):
+            cited = (reference["authors"], reference["title"])
+            if cited in checked and _month_read(reference["accessed"]) < on.replace(day=1):
+                reference["accessed"] = on.strftime("%B %Y")
         changed.append(page)
     with one_new_edition():
         PublishedPage.objects.bulk_update(changed, ["document"])
     return len(changed)
+
+
+def _month_read(accessed: str) -> datetime.date:
+    """The first day of the month a published source says it was accessed ("May 2022")."""
+    try:
+        return datetime.datetime.strptime(accessed, "%B %Y").date()
+    except ValueError:
+        return datetime.date.min  # never said, or not a month: any check is later
 
 
 def _approved_name(approved: dict, side_effect: SideEffect) -> str:

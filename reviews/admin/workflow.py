@@ -6,7 +6,7 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import pluralize
@@ -224,6 +224,20 @@ class PageReviewAdmin(CheckedIds, admin.ModelAdmin):
     fields = ["reviewed_on", "approved_by", "next_review_due", "cycle_months", "responsible_editor"]
     readonly_fields = ["reviewed_on", "approved_by", "next_review_due"]
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "responsible_editor":
+            # Reminders go to them: only someone who can still edit and send pages.
+            kwargs["queryset"] = (
+                get_user_model()
+                .objects.filter(is_active=True, is_staff=True)
+                .filter(
+                    Q(is_superuser=True)
+                    | Q(groups__permissions__codename=roles.SUBMIT_FOR_REVIEW.split(".")[1])
+                )
+                .distinct()
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     def get_queryset(self, request):
         published = PublishedPage.objects.filter(review=OuterRef("pk"))
         return (
@@ -412,7 +426,7 @@ class ReviewPolicyAdmin(admin.ModelAdmin):
         return False
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(CheckedIds, admin.ModelAdmin):
     """Records nobody edits in the admin, superusers included."""
 
     def has_add_permission(self, request, obj=None):

@@ -1,11 +1,20 @@
+import re
+
 import reversion
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 
 from therapies.models import TypedText
 
 # The most a reviewer's declaration, or a note in the workflow, may hold.
 NOTE_LENGTH = 5_000
+
+
+def has_words(text: str) -> bool:
+    """Whether `text` says anything: a letter or a digit, not only spaces or invisible marks."""
+    return re.search(r"\w", text) is not None
 
 
 class EditorialRole(models.TextChoices):
@@ -63,6 +72,17 @@ class Reviewer(TypedText):
 
     def __str__(self):
         return f"{self.name}, {self.job_title}"
+
+    def clean(self):
+        super().clean()
+        if self.declaration and not has_words(self.declaration):
+            raise ValidationError(
+                {"declaration": "Write your declaration, or “None declared”."}
+            )
+        if self.declared_on and self.declared_on > timezone.localdate():
+            raise ValidationError(
+                {"declared_on": "A declaration is dated the day it was made, not a day to come."}
+            )
 
     @property
     def has_signed(self) -> bool:

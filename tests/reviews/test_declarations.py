@@ -179,11 +179,12 @@ def test_a_reviewer_saves_a_changed_declaration(as_user, people):
     assert AuditEvent.objects.for_item(profile).get().actor == people["clinical"]
 
 
-def test_an_empty_declaration_is_refused_and_nothing_is_saved(as_user, people):
+@pytest.mark.parametrize("empty", ["  ", "\u200b", "\u200b.\u200b"])
+def test_an_empty_declaration_is_refused_and_nothing_is_saved(as_user, people, empty):
     declare(people["clinical"], "Shares in a drug company.", a_year_and_a_day_ago())
     data = open_form(as_user("clinical"), MINE)
     for action in ["save", "confirm"]:
-        response = post_form(as_user("clinical"), MINE, data, declaration="  ", action=action)
+        response = post_form(as_user("clinical"), MINE, data, declaration=empty, action=action)
         assert response.status_code == 200
         assert "Write your declaration, or “None declared”" in response.text
     profile = Reviewer.objects.get(user=people["clinical"])
@@ -297,3 +298,22 @@ def test_demo_reviewers_have_current_declarations_and_keep_them(seed):
     assert Reviewer.objects.filter(user__isnull=False).count() == 3
     # The seed's real reviewer is not given an invented declaration.
     assert Reviewer.objects.get(name="Fiona Cowie").declaration == ""
+
+
+def test_a_declaration_dated_in_the_future_is_refused_and_never_current(as_user, people, superuser):
+    profile = Reviewer.objects.get(user=people["clinical"])
+    url = f"/admin/reviews/reviewer/{profile.pk}/change/"
+    later = today() + datetime.timedelta(days=1)
+    response = post_form(
+        as_user("senior"),
+        url,
+        open_form(as_user("senior"), url),
+        declared_on=later.isoformat(),
+        change_summary="Dated ahead.",
+    )
+    assert response.status_code == 200
+    assert "A declaration is dated the day it was made, not a day to come." in response.text
+    declare(people["clinical"], on=later)  # as if stored before the form refused it
+    profile.refresh_from_db()
+    assert not signing.declaration_is_current(profile)
+    assert profile in signing.reviewers_without_current_declaration()

@@ -4,6 +4,7 @@ the public "accessed" date following the latest source check; reading measures k
 publication."""
 
 import csv
+import datetime
 import io
 import os
 import zipfile
@@ -16,9 +17,17 @@ from weasyprint import HTML
 from reviews import evidence
 from reviews.models import Publication, ReviewRequest
 from reviews.spreadsheets import safe_cell
+from tests.admin_forms import open_form, post_form
 from tests.reviews.test_review_cycles import check_all_sources
-from tests.reviews.test_workflow import SIGNERS, approve_all, decide, edit_summary, submit
-from therapies.models import PublishedPage, Therapy
+from tests.reviews.test_workflow import (
+    SIGNERS,
+    approve_all,
+    decide,
+    edit_summary,
+    reader_sees,
+    submit,
+)
+from therapies.models import PublishedPage, Reference, Therapy
 
 THIS_MONTH = timezone.localdate().strftime("%B %Y")
 
@@ -242,3 +251,52 @@ def test_the_pack_command_refuses_a_name_that_is_not_a_zip(seed, tmp_path):
         call_command("evidence_pack", str(tmp_path / "pack.txt"))
     with pytest.raises(CommandError, match="no folder"):
         call_command("evidence_pack", str(tmp_path / "missing" / "pack.zip"))
+
+
+def test_a_check_moves_only_the_published_date_never_an_unreviewed_edit(imatinib, as_user, client):
+    gronchi = Reference.objects.get(authors__startswith="Gronchi")
+    gronchi.accessed = datetime.date(2099, 1, 1)  # stored behind the form, which refuses it
+    gronchi.title = "A title nobody has reviewed"
+    gronchi.save()
+    as_user("editor").post(
+        f"/admin/therapies/therapy/{imatinib.pk}/confirm-review/", {"summary": "Still right."}
+    )
+    request = ReviewRequest.objects.get(no_change=True)
+    check_all_sources(as_user, request)
+    for who, role in SIGNERS:
+        assert decide(as_user, request, who, role).status_code == 302
+    page = reader_sees(client, "/therapies/imatinib/")
+    assert "January 2099" not in page and "A title nobody has reviewed" not in page
+    assert f"[accessed {THIS_MONTH}]" in page  # the other source, checked as published
+
+
+def test_a_source_read_on_a_day_to_come_is_refused(seed, as_user):
+    url = f"/admin/therapies/reference/{Reference.objects.first().pk}/change/"
+    later = timezone.localdate() + datetime.timedelta(days=1)
+    response = post_form(
+        as_user("editor"), url, open_form(as_user("editor"), url), accessed=later.isoformat()
+    )
+    assert "The day we read it cannot be a day to come." in response.text
+
+
+def test_the_record_shows_no_later_draft_and_no_check_of_an_unapproved_review(imatinib, as_user):
+    publication = Publication.objects.for_item(imatinib).get()
+    edit_summary(as_user, imatinib, "LATER-DRAFT-TEXT")
+    request = submit(as_user, imatinib, summary="LATER-SUMMARY")
+    as_user("clinical").post(
+        f"/admin/reviews/reviewrequest/{request.pk}/comment/", {"text": "LATER-COMMENT"}
+    )
+    check_all_sources(as_user, request)
+    record = record_of(as_user, publication, format="html").text
+    for later in ["LATER-DRAFT-TEXT", "LATER-SUMMARY", "LATER-COMMENT"]:
+        assert later not in record, later
+    sources = record.split('id="sources"')[1].split("</table>")[0]
+    assert "Not yet checked in a review here" in sources
+
+
+def test_a_pattern_typed_into_a_list_s_address_is_refused_not_a_server_error(seed, as_user):
+    for url in [
+        "/admin/reviews/pagereview/?page_title__regex=(",
+        "/admin/reviews/publication/?object_repr__regex=(",
+    ]:
+        assert as_user("senior").get(url).status_code == 400, url

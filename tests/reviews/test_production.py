@@ -42,8 +42,11 @@ def test_the_production_record_numbers_revisions_as_the_page_history_does(publis
     assert f"Revision {publication.revision_id}," not in record
     assert f"accepted (revision {number})" in record
     # The audit trail: the publication, and the sending for review, on this revision.
-    assert f"<td>published</td><td>{number}</td>" in record
-    assert f"<td>sent for review</td><td>{number}</td>" in record
+    assert f'<td data-label="What">published</td><td data-label="Revision">{number}</td>' in record
+    assert (
+        f'<td data-label="What">sent for review</td><td data-label="Revision">{number}</td>'
+        in record
+    )
     history = as_user("editor").get(f"/admin/therapies/therapy/{publication.object_id}/history/")
     assert f'<td data-label="Revision">{number}</td>' in history.text
 
@@ -51,7 +54,7 @@ def test_the_production_record_numbers_revisions_as_the_page_history_does(publis
 def test_the_production_record_shows_an_approval_remark_with_its_decision(published, as_user):
     publication, _ = published
     record = as_user("editor").get(f"/admin/reviews/publication/{publication.pk}/record/").text
-    assert f"<td>Approved: “{REMARK}”</td>" in record
+    assert f'<td data-label="Decision">Approved: “{REMARK}”</td>' in record
     assert "waiting for an answer" not in record
     assert record.count(REMARK) == 2  # the sign-off, and its event in the audit trail
     assert not ReviewComment.objects.filter(text=REMARK).exists()

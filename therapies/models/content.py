@@ -7,6 +7,7 @@ import reversion
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 
 from therapies.models.published import PageKind
 
@@ -172,6 +173,11 @@ class Reference(SharedContent):
 
     def __str__(self):
         return f"{self.authors} {self.title}" + (f" ({self.year})" if self.year else "")
+
+    def clean(self):
+        super().clean()
+        if self.accessed and self.accessed > timezone.localdate():
+            raise ValidationError({"accessed": "The day we read it cannot be a day to come."})
 
 
 @reversion.register(exclude=["edit_version"])
