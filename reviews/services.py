@@ -273,6 +273,7 @@ def sign_off(*, review_request: ReviewRequest, reviewer, role: str, decision: st
         # is new.
         publishing.name_approver(item.page_kind, item.pk, signer)
         request.close(State.CONFIRMED)
+        _tell_readers_of_sources_checked(request)
     elif is_final:
         publish_revision(
             item=item,
@@ -285,18 +286,22 @@ def sign_off(*, review_request: ReviewRequest, reviewer, role: str, decision: st
         if request.is_review:
             record_review(item=item, approver=signer, request=request)
         request.close(State.PUBLISHED)
-    if is_final and decision == Decision.APPROVED:
-        # Readers are told a source was accessed when this review last checked it.
-        checked = request.reference_checks.filter(outcome=ReferenceCheck.Outcome.CHECKED)
-        for on in set(checked.values_list("checked_on", flat=True)):
-            publishing.sources_checked(
-                checked.filter(checked_on=on).values_list("reference", flat=True), on=on
-            )
+        _tell_readers_of_sources_checked(request)
     elif set(signing.required_sign_offs()) <= set(
         request.sign_offs.filter(decision=Decision.APPROVED).values_list("role", flat=True)
     ):
         transaction.on_commit(lambda: notifications.final_approval_wanted(request))
     return signed
+
+
+def _tell_readers_of_sources_checked(request: ReviewRequest) -> None:
+    """At a review's final approval, readers are told a source was accessed when it checked
+    the source."""
+    checked = request.reference_checks.filter(outcome=ReferenceCheck.Outcome.CHECKED)
+    for on in set(checked.values_list("checked_on", flat=True)):
+        publishing.sources_checked(
+            checked.filter(checked_on=on).values_list("reference", flat=True), on=on
+        )
 
 
 def record_review(*, item, approver: ReviewerSnapshot, request: ReviewRequest) -> PageReview:

@@ -37,19 +37,24 @@ def pdfs_kept_apart(settings, tmp_path):
     settings.RECORD_PDF_DIR = tmp_path / "record-pdfs"
 
 
+def confirm_with_sources_checked(as_user, therapy):
+    """A review of `therapy` with no change needed, every source checked, approved by all."""
+    as_user("editor").post(
+        f"/admin/therapies/therapy/{therapy.pk}/confirm-review/", {"summary": "Still right."}
+    )
+    request = ReviewRequest.objects.get(no_change=True)
+    check_all_sources(as_user, request)
+    for who, role in SIGNERS:
+        assert decide(as_user, request, who, role).status_code == 302
+
+
 @pytest.fixture
 def reviewed(imatinib, as_user):
     """imatinib changed and published, then reviewed again with no change needed and its
     sources checked: a record with two reviews. Returns its publication."""
     edit_summary(as_user, imatinib, "Imatinib blocks a signal that makes cancer cells grow.")
     approve_all(as_user, submit(as_user, imatinib))
-    as_user("editor").post(
-        f"/admin/therapies/therapy/{imatinib.pk}/confirm-review/", {"summary": "Still right."}
-    )
-    request = ReviewRequest.objects.get(no_change=True)
-    check_all_sources(as_user, request)
-    for who, role in SIGNERS:
-        assert decide(as_user, request, who, role).status_code == 302
+    confirm_with_sources_checked(as_user, imatinib)
     return Publication.objects.for_item(imatinib).latest("published_at")
 
 
@@ -258,13 +263,7 @@ def test_a_check_moves_only_the_published_date_never_an_unreviewed_edit(imatinib
     gronchi.accessed = datetime.date(2099, 1, 1)  # stored behind the form, which refuses it
     gronchi.title = "A title nobody has reviewed"
     gronchi.save()
-    as_user("editor").post(
-        f"/admin/therapies/therapy/{imatinib.pk}/confirm-review/", {"summary": "Still right."}
-    )
-    request = ReviewRequest.objects.get(no_change=True)
-    check_all_sources(as_user, request)
-    for who, role in SIGNERS:
-        assert decide(as_user, request, who, role).status_code == 302
+    confirm_with_sources_checked(as_user, imatinib)
     page = reader_sees(client, "/therapies/imatinib/")
     assert "January 2099" not in page and "A title nobody has reviewed" not in page
     assert f"[accessed {THIS_MONTH}]" in page  # the other source, checked as published
@@ -300,3 +299,17 @@ def test_a_pattern_typed_into_a_list_s_address_is_refused_not_a_server_error(see
         "/admin/reviews/publication/?object_repr__regex=(",
     ]:
         assert as_user("senior").get(url).status_code == 400, url
+
+
+def test_changes_asked_at_final_approval_ask_no_one_for_final_approval(
+    imatinib, as_user, mailoutbox, django_capture_on_commit_callbacks
+):
+    edit_summary(as_user, imatinib, "Longer.")
+    request = submit(as_user, imatinib)
+    for who, role in SIGNERS[:2]:
+        assert decide(as_user, request, who, role).status_code == 302
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        decide(as_user, request, "senior", "senior_medical_editor", "changes_requested", "Long.")
+    assert mailoutbox  # the editor is told what to change
+    assert not [m for m in mailoutbox if m.subject.startswith("Ready for final approval")]
