@@ -76,9 +76,7 @@ class Reviewer(TypedText):
     def clean(self):
         super().clean()
         if self.declaration and not has_words(self.declaration):
-            raise ValidationError(
-                {"declaration": "Write your declaration, or “None declared”."}
-            )
+            raise ValidationError({"declaration": "Write your declaration, or “None declared”."})
         if self.declared_on and self.declared_on > timezone.localdate():
             raise ValidationError(
                 {"declared_on": "A declaration is dated the day it was made, not a day to come."}
