@@ -36,3 +36,5 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": str(Path(tempfile.gettempdir()) / f"sarcomainfo-test-{os.getpid()}.sqlite3")
     }
+# Records' PDFs drawn by a test go to a folder of the run's own, never the project's var/.
+RECORD_PDF_DIR = Path(tempfile.gettempdir()) / f"sarcomainfo-test-record-pdfs-{os.getpid()}"

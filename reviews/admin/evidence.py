@@ -3,6 +3,7 @@ file and as a PDF), and the pack of every published page's record."""
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -11,9 +12,21 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from reviews import evidence, roles
-from reviews.models import Publication
+from reviews.models import EditorialRole, Publication, SignOff
 from reviews.preview import framed_in_admin
 from reviews.production import render_as_published
+
+
+def draw_record_after(signed: SignOff) -> None:
+    """A final approval changes its page's record (a new publication, or a review that
+    confirmed it): its PDF is drawn once the approval is saved, so the pack finds it made. A
+    PDF that fails is only logged: the pack draws it then."""
+    if (
+        signed.role == EditorialRole.SENIOR_MEDICAL_EDITOR
+        and signed.decision == SignOff.Decision.APPROVED
+    ):
+        item = signed.review_request.item
+        transaction.on_commit(lambda: evidence.draw_record_pdf(item), robust=True)
 
 
 def urls(publications):

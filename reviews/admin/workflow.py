@@ -688,6 +688,7 @@ class ReviewRequestAdmin(PageRevisionColumn, ReadOnlyAdmin):
                 except WorkflowError as error:
                     form.add_error(None, str(error))
                 else:
+                    evidence.draw_record_after(signed)
                     messages.success(request, _outcome(signed))
                     return redirect("admin:reviews_reviewrequest_review", pk)
         item = review_request.item

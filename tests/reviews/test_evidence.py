@@ -12,7 +12,6 @@ import zipfile
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
-from weasyprint import HTML
 
 from reviews import evidence
 from reviews.models import Publication, ReviewRequest
@@ -138,7 +137,7 @@ def test_a_seeded_drug_s_record_is_a_pdf_of_at_most_three_a4_pages(reviewed, as_
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith("attachment;")
     assert response.content.startswith(b"%PDF")
-    document = HTML(string=evidence.record_html(reviewed)).render()
+    document = evidence.record_document(evidence.record_html(reviewed))
     assert len(document.pages) <= 3
     assert all(round(page.width) == 794 for page in document.pages)  # A4 is 210 mm wide
     # The fingerprint wraps within the page; the screen's instructions are not printed.
@@ -241,6 +240,44 @@ def test_a_pdf_is_made_again_only_when_its_record_changed(seed, monkeypatch):
     publication.refresh_from_db()
     evidence.entry_of(publication)
     assert len(made) == 2
+
+
+def test_a_final_approval_draws_its_record_s_pdf_so_the_pack_draws_none(
+    imatinib, as_user, django_capture_on_commit_callbacks, monkeypatch, settings
+):
+    def kept():
+        return {pdf.name: pdf.read_bytes() for pdf in settings.RECORD_PDF_DIR.glob("*.pdf")}
+
+    edit_summary(as_user, imatinib, "Imatinib blocks a signal that makes cancer cells grow.")
+    with django_capture_on_commit_callbacks(execute=True):
+        approve_all(as_user, submit(as_user, imatinib))
+    published = kept()
+    assert len(published) == 1 and next(iter(published.values())).startswith(b"%PDF")
+    # A review that confirmed the page changes its record: drawn again at its final approval.
+    with django_capture_on_commit_callbacks(execute=True):
+        confirm_with_sources_checked(as_user, imatinib)
+    [confirmed] = kept().keys() - published.keys()
+
+    def draw_again(html):
+        raise AssertionError("the pack drew a record that the final approval had drawn")
+
+    monkeypatch.setattr(evidence, "_pdf_of", draw_again)
+    entry = evidence.entry_of(Publication.objects.for_item(imatinib).latest("published_at"))
+    assert entry.pdf == kept()[confirmed]
+
+
+def test_a_pdf_that_cannot_be_drawn_never_stops_the_approval(
+    imatinib, as_user, client, django_capture_on_commit_callbacks, monkeypatch, caplog
+):
+    def broken(html):
+        raise OSError("no font")
+
+    monkeypatch.setattr(evidence, "_pdf_of", broken)
+    edit_summary(as_user, imatinib, "Imatinib blocks a signal that makes cancer cells grow.")
+    with django_capture_on_commit_callbacks(execute=True):
+        approve_all(as_user, submit(as_user, imatinib))
+    assert "Imatinib blocks a signal" in reader_sees(client)
+    assert "no font" in caplog.text  # logged; the pack draws it later
 
 
 def test_the_index_writes_a_formula_as_text():
