@@ -30,12 +30,9 @@ def when_ready(server):
     from django.template.loader import get_template
     from django.urls import get_resolver
 
-    from reviews import evidence
-
     if settings.REDIS_URL:
         import redis  # noqa: F401  (Django's Redis cache imports it on first use: 0.1 s)
     get_resolver().check()  # imports every URL module, and so every view
-    evidence.pdf_styles()  # WeasyPrint, for a final approval's record PDF: a second, once
     templates = Path(__file__).resolve().parent / "templates"
     for template in sorted(templates.glob("**/*.html")):
         get_template(str(template.relative_to(templates)))

@@ -11,10 +11,12 @@ import csv
 import dataclasses
 import hashlib
 import io
+import logging
 import multiprocessing
 import os
 import re
 import tempfile
+import threading
 import time
 import zipfile
 from collections.abc import Callable, Iterator
@@ -61,6 +63,7 @@ INDEX_COLUMNS = [
     "feedback helpful",
     "feedback not helpful",
     "record",
+    "PDF",
 ]
 
 
@@ -123,41 +126,54 @@ def record_html(publication: Publication, context: dict | None = None) -> str:
 
 # The record's own <style> elements, which the PDF is drawn without (see `record_document`).
 _STYLE_ELEMENTS = re.compile(r"<style\b[^>]*>.*?</style>", re.S)
+# WeasyPrint's fonts (a Pango font map) are shared by a process's drawings and are not safe
+# to use from two threads at once (the development server's, a record drawn after approval).
+_drawing = threading.Lock()
+logger = logging.getLogger(__name__)
+
+
+def _fetch_nothing():
+    from weasyprint.urls import URLFetcher
+
+    # Everything the record shows is in its HTML: nothing is fetched from anywhere.
+    return URLFetcher(allowed_protocols=["data"])
 
 
 @cache
 def pdf_styles() -> tuple:
-    """WeasyPrint's fonts and the record's styles as it reads them: loaded once in a process
-    (the server's before it forks its workers, gunicorn.conf.py) rather than once a record (a
-    fifth of the time a PDF took). The PDF is drawn for print, so the print styles apply
-    whole, as in the file's <style media="print">."""
+    """WeasyPrint's fonts and the record's styles as it reads them, parsed once in a process
+    rather than once a record (a fifth of the time a PDF took). The PDF is drawn for print, so
+    the print styles apply whole, as in the file's <style media="print">. Used under
+    `_drawing`."""
+    # WeasyPrint is imported only when a PDF is made: it is large, and nothing else needs it.
     from weasyprint import CSS
     from weasyprint.text.fonts import FontConfiguration
 
     fonts = FontConfiguration()
-    return fonts, [CSS(string=css, font_config=fonts) for css in _styles().values()]
+    return fonts, [
+        CSS(string=css, font_config=fonts, url_fetcher=_fetch_nothing())
+        for css in _styles().values()
+    ]
 
 
 def record_document(html: str):
-    """The record's HTML laid out on A4 by WeasyPrint, as its PDF is drawn."""
-    # WeasyPrint is imported only when a PDF is made: it is large, and nothing else needs it.
+    """The record's HTML laid out on A4 by WeasyPrint, as its PDF is drawn (under `_drawing`,
+    or in a process of one thread)."""
     from weasyprint import HTML
-    from weasyprint.urls import URLFetcher
 
-    head, body = html.split("</head>", 1)
+    head, end, body = html.partition("</head>")
     fonts, stylesheets = pdf_styles()
-    # Everything the record shows is in its HTML: nothing is fetched from anywhere.
-    nothing = URLFetcher(allowed_protocols=["data"])
     document = HTML(
-        string=f"{_STYLE_ELEMENTS.sub('', head)}</head>{body}",
+        string=f"{_STYLE_ELEMENTS.sub('', head)}{end}{body}",
         base_url=settings.SITE_URL,
-        url_fetcher=nothing,
+        url_fetcher=_fetch_nothing(),
     )
     return document.render(stylesheets=stylesheets, font_config=fonts)
 
 
 def _pdf_of(html: str) -> bytes:
-    return record_document(html).write_pdf()
+    with _drawing:
+        return record_document(html).write_pdf()
 
 
 def record_pdf(html: str) -> bytes:
@@ -169,9 +185,11 @@ def record_pdf(html: str) -> bytes:
         return kept.read_bytes()
     pdf = _pdf_of(html)
     folder.mkdir(parents=True, exist_ok=True)
-    # Written aside, then moved into place: another process never reads half a file.
+    # Written aside, then moved into place: another process never reads half a file. Readable
+    # by all, as the web server and the pack's command may run as different users.
     with tempfile.NamedTemporaryFile(dir=folder, suffix=".part", delete=False) as part:
         part.write(pdf)
+    os.chmod(part.name, 0o644)
     os.replace(part.name, kept)
     return pdf
 
@@ -190,12 +208,36 @@ def current_publication_of(item) -> Publication | None:
 
 
 def draw_record_pdf(item) -> None:
-    """Draw the PDF of `item`'s current record now, when a final approval has just changed it
-    (published it, or confirmed it in a review): the pack then finds it made, and only records
-    changed since (feedback, a review date passed) are drawn when the pack is made."""
+    """Draw the PDF of `item`'s current record, which a final approval has just changed (it
+    published it, or confirmed it in a review): the pack then finds it made, and draws only
+    records changed since (feedback, a review date passed). A record that cannot be drawn is
+    logged by name; the pack tries it again."""
     publication = current_publication_of(item)
-    if publication is not None:
+    if publication is None:
+        return
+    try:
         record_pdf(record_html(publication))
+    except Exception:
+        logger.exception(
+            "The production record of %s (publication %s) could not be drawn as a PDF.",
+            publication.object_repr,
+            publication.pk,
+        )
+
+
+def draw_record_pdf_soon(item) -> threading.Thread:
+    """`draw_record_pdf` in a thread of its own, so nobody waits for it: a record grows with
+    its page's history, and a long one takes seconds to draw."""
+
+    def draw():
+        try:
+            draw_record_pdf(item)
+        finally:
+            connections.close_all()  # this thread's own
+
+    drawing = threading.Thread(target=draw, name=f"record-pdf-{item.page_kind}-{item.pk}")
+    drawing.start()
+    return drawing
 
 
 def forget_pdfs_unused_since(started: float) -> int:
@@ -217,7 +259,7 @@ class Entry:
 
     name: str
     html: str
-    pdf: bytes
+    pdf: bytes | None  # None: it could not be drawn (the index says why)
     row: list
 
 
@@ -291,7 +333,15 @@ def entry_of(publication: Publication) -> Entry:
         context["feedback"]["not_helpful"],
         f"records/{name}.html",
     ]
-    return Entry(name=name, html=html, pdf=record_pdf(html), row=row)
+    try:
+        pdf = record_pdf(html)
+    except Exception as error:
+        # One record WeasyPrint cannot draw (text nested deeper than it follows, say) must not
+        # cost the assessor the whole pack: its HTML holds the same record, and the index and
+        # the command say which PDF is missing.
+        logger.exception("The production record of %s could not be drawn as a PDF.", name)
+        return Entry(name=name, html=html, pdf=None, row=[*row, f"not drawn ({error!r:.200})"])
+    return Entry(name=name, html=html, pdf=pdf, row=[*row, f"records/{name}.pdf"])
 
 
 def summary() -> dict:
@@ -445,7 +495,8 @@ def pack(made: Iterator[Entry], *, done: Callable[[Entry], None] | None = None) 
         rows.writerow(INDEX_COLUMNS)
         for entry in made:
             archive.writestr(f"records/{entry.name}.html", entry.html)
-            archive.writestr(f"records/{entry.name}.pdf", entry.pdf)
+            if entry.pdf is not None:
+                archive.writestr(f"records/{entry.name}.pdf", entry.pdf)
             rows.writerow([safe_cell(value) for value in entry.row])
             pages += 1
             if done:

@@ -1,5 +1,6 @@
 import datetime
 import os
+import shutil
 from collections import Counter
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from django.db import connections, transaction
 
 from reviews.models import EditorialRole, PageReview, Reviewer, ReviewerSnapshot
 from reviews.seed_loader import load_seed_content
+from tests.records import drawings_done
 from therapies.models import (
     Availability,
     BrandName,
@@ -41,6 +43,24 @@ def empty_cache():
     edition_clock.forget()
     context_processors.forget()
     published_choices.cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def no_drawing_left_running():
+    """A test that approves a page in committed transactions (a live server's) starts a
+    record's PDF drawing: it ends before the test's database is emptied."""
+    yield
+    drawings_done()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def record_pdfs_removed():
+    """The records' PDFs tests draw go to a folder of the test process's own (settings_test):
+    removed when the tests end."""
+    from django.conf import settings
+
+    yield
+    shutil.rmtree(settings.RECORD_PDF_DIR, ignore_errors=True)
 
 
 # What loading the seed writes, row by row, by the content types it was loaded with: a test that

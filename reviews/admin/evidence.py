@@ -1,32 +1,30 @@
 """What an assessor asks to see: each publication's production record (on screen, as one HTML
 file and as a PDF), and the pack of every published page's record."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from reviews import evidence, roles
-from reviews.models import EditorialRole, Publication, SignOff
+from reviews.models import Publication, ReviewRequest, SignOff
 from reviews.preview import framed_in_admin
 from reviews.production import render_as_published
 
 
 def draw_record_after(signed: SignOff) -> None:
-    """A final approval changes its page's record (a new publication, or a review that
-    confirmed it): its PDF is drawn once the approval is saved, so the pack finds it made. A
-    PDF that fails is only logged: the pack draws it then."""
-    if (
-        signed.role == EditorialRole.SENIOR_MEDICAL_EDITOR
-        and signed.decision == SignOff.Decision.APPROVED
-    ):
+    """A final approval that published the page, or confirmed it in a review, changed its
+    record: its PDF is drawn in the background once the approval is saved (at once here, as
+    `services.sign_off` has committed), so the pack finds it made."""
+    approved = (ReviewRequest.State.PUBLISHED, ReviewRequest.State.CONFIRMED)
+    if signed.review_request.state in approved:
         item = signed.review_request.item
-        transaction.on_commit(lambda: evidence.draw_record_pdf(item), robust=True)
+        transaction.on_commit(lambda: evidence.draw_record_pdf_soon(item))
 
 
 def urls(publications):
@@ -46,7 +44,17 @@ def urls(publications):
         wanted = request.GET.get("format")
         if wanted in ("html", "pdf"):
             html = evidence.record_html(publication, context)
-            body = evidence.record_pdf(html) if wanted == "pdf" else html
+            try:
+                body = evidence.record_pdf(html) if wanted == "pdf" else html
+            except Exception:
+                evidence.logger.exception("The record of publication %s was not drawn.", pk)
+                messages.error(
+                    request,
+                    "This record's PDF could not be drawn (the error is logged for the "
+                    "administrators). Download it as one HTML file: it holds the same record, "
+                    "and your browser's print command makes a PDF of it.",
+                )
+                return redirect("admin:reviews_publication_record", pk)
             response = HttpResponse(
                 body, content_type="application/pdf" if wanted == "pdf" else "text/html"
             )

@@ -17,6 +17,7 @@ from reviews import evidence
 from reviews.models import Publication, ReviewRequest
 from reviews.spreadsheets import safe_cell
 from tests.admin_forms import open_form, post_form
+from tests.records import drawings_done
 from tests.reviews.test_review_cycles import check_all_sources
 from tests.reviews.test_workflow import (
     SIGNERS,
@@ -242,20 +243,22 @@ def test_a_pdf_is_made_again_only_when_its_record_changed(seed, monkeypatch):
     assert len(made) == 2
 
 
+# The PDF is drawn in a thread of its own, which reads only what has been committed.
+@pytest.mark.django_db(transaction=True)
 def test_a_final_approval_draws_its_record_s_pdf_so_the_pack_draws_none(
-    imatinib, as_user, django_capture_on_commit_callbacks, monkeypatch, settings
+    imatinib, as_user, monkeypatch, settings
 ):
     def kept():
         return {pdf.name: pdf.read_bytes() for pdf in settings.RECORD_PDF_DIR.glob("*.pdf")}
 
     edit_summary(as_user, imatinib, "Imatinib blocks a signal that makes cancer cells grow.")
-    with django_capture_on_commit_callbacks(execute=True):
-        approve_all(as_user, submit(as_user, imatinib))
+    approve_all(as_user, submit(as_user, imatinib))
+    drawings_done()
     published = kept()
     assert len(published) == 1 and next(iter(published.values())).startswith(b"%PDF")
     # A review that confirmed the page changes its record: drawn again at its final approval.
-    with django_capture_on_commit_callbacks(execute=True):
-        confirm_with_sources_checked(as_user, imatinib)
+    confirm_with_sources_checked(as_user, imatinib)
+    drawings_done()
     [confirmed] = kept().keys() - published.keys()
 
     def draw_again(html):
@@ -266,18 +269,48 @@ def test_a_final_approval_draws_its_record_s_pdf_so_the_pack_draws_none(
     assert entry.pdf == kept()[confirmed]
 
 
-def test_a_pdf_that_cannot_be_drawn_never_stops_the_approval(
-    imatinib, as_user, client, django_capture_on_commit_callbacks, monkeypatch, caplog
-):
+def test_a_record_that_cannot_be_drawn_is_logged_by_name(seed, monkeypatch, caplog):
     def broken(html):
-        raise OSError("no font")
+        raise RecursionError("maximum recursion depth exceeded")
 
     monkeypatch.setattr(evidence, "_pdf_of", broken)
-    edit_summary(as_user, imatinib, "Imatinib blocks a signal that makes cancer cells grow.")
-    with django_capture_on_commit_callbacks(execute=True):
-        approve_all(as_user, submit(as_user, imatinib))
-    assert "Imatinib blocks a signal" in reader_sees(client)
-    assert "no font" in caplog.text  # logged; the pack draws it later
+    evidence.draw_record_pdf(Therapy.objects.get(generic_name="imatinib"))  # never raises
+    assert "The production record of imatinib (publication" in caplog.text
+
+
+def test_a_pack_with_a_record_that_cannot_be_drawn_holds_the_rest_and_says_which(
+    seed, tmp_path, monkeypatch
+):
+    def drawn(html):
+        if "<title>Production record: imatinib</title>" in html:
+            raise RecursionError("maximum recursion depth exceeded")
+        return b"%PDF-"
+
+    monkeypatch.setattr(evidence, "_pdf_of", drawn)
+    out, err = tmp_path / "pack.zip", io.StringIO()
+    call_command("evidence_pack", str(out), "--workers", "1", "--no-progress", stderr=err)
+    with zipfile.ZipFile(out) as pack:
+        names = pack.namelist()
+        rows = list(csv.DictReader(io.StringIO(pack.read("index.csv").decode("utf-8-sig"))))
+    assert "records/therapy-imatinib.html" in names
+    assert "records/therapy-imatinib.pdf" not in names
+    assert "records/therapy-sunitinib.pdf" in names
+    imatinib = next(row for row in rows if row["page"] == "imatinib")
+    assert imatinib["PDF"].startswith("not drawn (RecursionError(")
+    assert "No PDF of 1 record(s)" in err.getvalue() and "therapy-imatinib" in err.getvalue()
+
+
+def test_a_record_whose_pdf_cannot_be_drawn_says_so_and_offers_the_html(seed, as_user, monkeypatch):
+    def broken(html):
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr(evidence, "_pdf_of", broken)
+    publication = Publication.objects.for_item(Therapy.objects.get(generic_name="imatinib")).get()
+    response = record_of(as_user, publication, format="pdf")
+    assert response.status_code == 302
+    page = as_user("senior").get(response.url).text
+    assert "This record&#x27;s PDF could not be drawn" in page
+    assert "?format=html" in page
 
 
 def test_the_index_writes_a_formula_as_text():

@@ -50,10 +50,17 @@ class Command(BaseCommand):
             disable=no_progress,
             file=self.stderr,
         )
+        undrawn = []
+
+        def done(entry):
+            bar.update()
+            if entry.pdf is None:
+                undrawn.append(entry.name)
+
         try:
             with open(part, "wb") as file, bar:
                 made = evidence.entries(publications, workers=max(1, workers))
-                for piece in evidence.pack(made, done=lambda _: bar.update()):
+                for piece in evidence.pack(made, done=done):
                     file.write(piece)
             os.replace(part, target)
         except BaseException:
@@ -63,3 +70,9 @@ class Command(BaseCommand):
             # Every record's PDF was used or made just now: any other is of an old record.
             evidence.forget_pdfs_unused_since(started)
         self.stdout.write(f"Wrote {target}: the records of {len(publications)} published pages.")
+        if undrawn:
+            self.stderr.write(
+                f"No PDF of {len(undrawn)} record(s), which could not be drawn (the index says "
+                f"why; each one's HTML is in the pack): {', '.join(undrawn)}.",
+                self.style.WARNING,
+            )
