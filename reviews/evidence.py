@@ -195,7 +195,8 @@ def record_pdf(html: str) -> bytes:
 
 
 def current_publication_of(item) -> Publication | None:
-    """The publication of `item` that readers see now, if they see one."""
+    """The publication of `item` that readers see now, if they see one: for one page, what
+    `current_publications` finds for them all."""
     shown = PublishedPage.objects.filter(kind=item.page_kind, object_id=item.pk).first()
     if shown is None:
         return None
@@ -225,7 +226,7 @@ def draw_record_pdf(item) -> None:
         )
 
 
-def draw_record_pdf_soon(item) -> threading.Thread:
+def draw_record_pdf_soon(item) -> None:
     """`draw_record_pdf` in a thread of its own, so nobody waits for it: a record grows with
     its page's history, and a long one takes seconds to draw."""
 
@@ -235,9 +236,7 @@ def draw_record_pdf_soon(item) -> threading.Thread:
         finally:
             connections.close_all()  # this thread's own
 
-    drawing = threading.Thread(target=draw, name=f"record-pdf-{item.page_kind}-{item.pk}")
-    drawing.start()
-    return drawing
+    threading.Thread(target=draw, name=f"record-pdf-{item.page_kind}-{item.pk}").start()
 
 
 def forget_pdfs_unused_since(started: float) -> int:

@@ -1,6 +1,8 @@
 """What an assessor asks to see: each publication's production record (on screen, as one HTML
 file and as a PDF), and the pack of every published page's record."""
 
+import logging
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -15,6 +17,8 @@ from reviews import evidence, roles
 from reviews.models import Publication, ReviewRequest, SignOff
 from reviews.preview import framed_in_admin
 from reviews.production import render_as_published
+
+logger = logging.getLogger(__name__)
 
 
 def draw_record_after(signed: SignOff) -> None:
@@ -47,7 +51,7 @@ def urls(publications):
             try:
                 body = evidence.record_pdf(html) if wanted == "pdf" else html
             except Exception:
-                evidence.logger.exception("The record of publication %s was not drawn.", pk)
+                logger.exception("The record of publication %s could not be drawn as a PDF.", pk)
                 messages.error(
                     request,
                     "This record's PDF could not be drawn (the error is logged for the "
