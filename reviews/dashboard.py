@@ -24,7 +24,7 @@ from reviews.models import (
     Reviewer,
     ReviewRequest,
 )
-from therapies import readability
+from therapies import readability, rich_text
 from therapies.models import (
     PAGE_MODELS,
     Feedback,
@@ -231,10 +231,6 @@ def _incomplete_content() -> list[Entry]:
     return entries
 
 
-# Words every promise readers cannot keep has (rich_text.PROMISES): a video, or "we have…".
-PROMISE_WORDS = ["video", "we have", "we also have", "we've got", "we\u2019ve got"]
-
-
 def _promised_videos() -> list[Entry]:
     """Pages that send readers to a video, or to more of our information, and link to none.
     Found in the database first (one query a kind of page), so only the few pages with the
@@ -244,11 +240,9 @@ def _promised_videos() -> list[Entry]:
         mentions = Q(pk__in=[])
         for column in model._meta.concrete_fields:
             if isinstance(column, TextField):
-                for words in PROMISE_WORDS:
-                    mentions |= Q(**{f"{column.name}__icontains": words})
+                mentions |= Q(**{f"{column.name}__iregex": rich_text.PROMISE_WORDS})
         if model is Topic:
-            for words in PROMISE_WORDS:
-                mentions |= Q(sections__body__icontains=words)
+            mentions |= Q(sections__body__iregex=rich_text.PROMISE_WORDS)
         for page in model._default_manager.filter(mentions).distinct():
             if readability.promised_videos(page):
                 entries.append(
@@ -347,7 +341,9 @@ def _declarations_due() -> list[Entry]:
         Entry(
             reviewer.name,
             change_url(Reviewer, reviewer.pk),
-            f"last made {reviewer.declared_on:%-d %B %Y}" if reviewer.declared_on else "none made",
+            f"last made {signing.in_full(reviewer.declared_on)}"
+            if reviewer.declared_on
+            else "none made",
         )
         for reviewer in signing.reviewers_without_current_declaration()
     ]

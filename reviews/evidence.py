@@ -20,7 +20,7 @@ import threading
 import time
 import zipfile
 from collections.abc import Callable, Iterator
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -37,6 +37,7 @@ from django.utils.safestring import mark_safe
 
 from reviews.models import EditorialRole, PageReview, Publication, ReviewPolicy, SignOff
 from reviews.production import page_as_published, production_record
+from reviews.services import published_page_of
 from reviews.spreadsheets import safe_cell
 from therapies.models import (
     PAGE_MODELS,
@@ -100,14 +101,17 @@ def site_request() -> HttpRequest:
     return _SiteRequest()
 
 
-def record_context(publication: Publication) -> dict:
-    """What a record shows, on screen or on paper."""
+def record_context(publication: Publication, default_cycle_months: int | None = None) -> dict:
+    """What a record shows, on screen or on paper. `default_cycle_months`: the review policy's,
+    read once for a whole pack (else read here)."""
+    if default_cycle_months is None:
+        default_cycle_months = ReviewPolicy.current().default_cycle_months
     return {
         **production_record(publication),
         "title": f"Production record: {publication.object_repr}",
         "site_address": settings.SITE_URL.rstrip("/"),
         "smog_limit": settings.READABILITY_SMOG_LIMIT,
-        "default_cycle_months": ReviewPolicy.current().default_cycle_months,
+        "default_cycle_months": default_cycle_months,
     }
 
 
@@ -116,7 +120,8 @@ def record_html(publication: Publication, context: dict | None = None) -> str:
     reader, whoever asks), the evidence."""
     context = context or record_context(publication)
     request = site_request()
-    page = mark_safe(page_as_published(publication, request))  # the public templates' output
+    # The public templates' output.
+    page = mark_safe(page_as_published(publication, request, context["page_review"]))
     return render_to_string(
         "reviews/production_record.html",
         {**context, "page_html": page, "styles": _styles()},
@@ -197,7 +202,7 @@ def record_pdf(html: str) -> bytes:
 def current_publication_of(item) -> Publication | None:
     """The publication of `item` that readers see now, if they see one: for one page, what
     `current_publications` finds for them all."""
-    shown = PublishedPage.objects.filter(kind=item.page_kind, object_id=item.pk).first()
+    shown = published_page_of(item)
     if shown is None:
         return None
     return (
@@ -283,27 +288,30 @@ def current_publications() -> list[int]:
     ]
 
 
-def _entry_of_publication(pk: int) -> "Entry":
+def _entry_of_publication(pk: int, default_cycle_months: int) -> "Entry":
     publication = Publication.objects.select_related(
         "approved_by", "published_by", "review_request", "revision"
     ).get(pk=pk)
-    return entry_of(publication)
+    return entry_of(publication, default_cycle_months)
 
 
 def entries(publications: list[int], *, workers: int = 1) -> Iterator["Entry"]:
     """Each publication's part of the pack, in order; made by `workers` processes at once (the
     command's; a web request makes them itself)."""
+    made = partial(
+        _entry_of_publication, default_cycle_months=ReviewPolicy.current().default_cycle_months
+    )
     if workers <= 1:
-        yield from map(_entry_of_publication, publications)
+        yield from map(made, publications)
         return
     # Each process opens its own connection: none may share the one open here.
     connections.close_all()
     with multiprocessing.get_context("fork").Pool(workers) as pool:
-        yield from pool.imap(_entry_of_publication, publications, chunksize=4)
+        yield from pool.imap(made, publications, chunksize=4)
 
 
-def entry_of(publication: Publication) -> Entry:
-    context = record_context(publication)
+def entry_of(publication: Publication, default_cycle_months: int | None = None) -> Entry:
+    context = record_context(publication, default_cycle_months)
     html = record_html(publication, context)
     slug = publication.snapshot.get("slug") or publication.object_id
     name = f"{context['kind'].replace(' ', '-')}-{slug}"
@@ -362,7 +370,10 @@ def summary() -> dict:
         "published": published,
         **publications,
         "lay_sign_offs": lay,
-        "overdue": PageReview.objects.overdue(today).count(),
+        # As the dashboard counts them: only a page readers can see has a review to do.
+        "overdue": PageReview.objects.with_review_status(today)
+        .in_review_status(PageReview.Status.OVERDUE)
+        .count(),
         "hard_to_read": ReadingLevel.objects.filter(
             smog__gt=settings.READABILITY_SMOG_LIMIT
         ).count(),

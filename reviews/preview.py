@@ -21,7 +21,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csp import csp_override
 
 from reviews.models import PageReview
-from therapies.models import PAGE_MODELS, PublishedPage
+from therapies.models import PAGE_MODELS, PublishedPage, WithdrawnPage
 from therapies.publishing import PageSnapshot, preview
 from therapies.views import render_page
 
@@ -217,8 +217,6 @@ def _render_preview(request, snapshot: PageSnapshot, banner: Banner, change_summ
         html, changed, removed = mark_changes(before, html)
         unexplained = unexplained and not (changed or removed)
     # A page taken off the site: readers get a notice that it was withdrawn, not nothing.
-    from therapies.models import WithdrawnPage
-
     withdrawn = (
         None
         if published is not None

@@ -29,16 +29,18 @@ from therapies.publishing import PageSnapshot, preview
 from therapies.views import render_page
 
 
-def render_as_published(publication: Publication, request) -> str:
+def render_as_published(publication: Publication, request, review=None) -> str:
     """The page `publication` made, as readers saw it: its snapshot made into a page by the code
     that publishes and rendered by the public views and templates, as the reviewers' preview
-    is."""
+    is. `review`: the page's review record, when the caller has it already."""
     snapshot = PageSnapshot.from_json(publication.snapshot)
-    review = PageReview.objects.for_item(PAGE_MODELS[snapshot.kind](pk=snapshot.object_id))
+    if review is None:
+        item = PAGE_MODELS[snapshot.kind](pk=snapshot.object_id)
+        review = PageReview.objects.for_item(item).first()
     request_note = publication.review_request.reader_note if publication.review_request else ""
     page = preview(
         snapshot,
-        review=review.first(),
+        review=review,
         approved_by=publication.approved_by,
         change_summary=request_note,
     )
@@ -46,13 +48,13 @@ def render_as_published(publication: Publication, request) -> str:
     return render_page(request, page).content.decode()
 
 
-def page_as_published(publication: Publication, request) -> str:
+def page_as_published(publication: Publication, request, review=None) -> str:
     """The main content of that page, for a record that shows it among the evidence."""
-    html = render_as_published(publication, request)
-    snapshot = PageSnapshot.from_json(publication.snapshot)
-    if snapshot.kind == PageKind.GLOSSARY_TERM:
+    html = render_as_published(publication, request, review)
+    if publication.snapshot.get("kind") == PageKind.GLOSSARY_TERM:
         # The glossary shows every term; the record shows this one.
-        term = re.search(rf'<div id="{re.escape(snapshot.slug)}">.*?</div>', html, re.S)
+        slug = publication.snapshot.get("slug", "")
+        term = re.search(rf'<div id="{re.escape(slug)}">.*?</div>', html, re.S)
         return f"<h1>Medical words explained</h1><dl>{term[0]}</dl>" if term else ""
     main = re.search(r"<main\b[^>]*>(.*)</main>", html, re.S)
     # Its questions for readers (feedback) are not part of what it said.
@@ -104,7 +106,6 @@ def production_record(publication: Publication) -> dict:
     history (as its history page shows them), each worked out in the query that reads it."""
     content_type = publication.content_type
     kind = KIND_OF_MODEL[content_type.model]
-    item = content_type.model_class()._default_manager.filter(pk=publication.object_id).first()
     # The review that led to this publication, then any later reviews that confirmed it.
     requests = [publication.review_request] if publication.review_request else []
     requests += list(
@@ -152,7 +153,6 @@ def production_record(publication: Publication) -> dict:
     )
     return {
         "publication": publication,
-        "item": item,
         "kind": PageKind(kind).label,
         "address": page_address(kind, publication.snapshot.get("slug", "")),
         "next": Publication.objects.filter(
@@ -163,9 +163,7 @@ def production_record(publication: Publication) -> dict:
         .defer("snapshot")
         .order_by("published_at")
         .first(),
-        "overdue_days": -page_review.days_left(today)
-        if page_review and page_review.is_overdue_on(today)
-        else None,
+        "overdue_days": page_review.days_overdue(today) if page_review else None,
         "readability": publication.readability,
         "sources": _sources(publication, until),
         "feedback": _feedback(kind, publication),

@@ -66,14 +66,8 @@ def declarations_required() -> bool:
 
 def declaration_is_current(profile: Reviewer, today: datetime.date | None = None) -> bool:
     """Whether `profile` has a declaration of interests made or confirmed in the 12 months up to
-    `today` (by default, today)."""
-    today = today or timezone.localdate()
-    return (
-        has_words(profile.declaration)
-        and profile.declared_on is not None
-        # A date still to come is not a declaration made: it would never lapse.
-        and declaration_cutoff(today) <= profile.declared_on <= today
-    )
+    `today` (by default, today): the rule a sign-off is held to (`declaration_reason`)."""
+    return declaration_reason(profile, today or timezone.localdate()) is None
 
 
 def _declaration_link() -> SafeString:
@@ -84,17 +78,18 @@ def declaration_reason(profile: Reviewer, today: datetime.date) -> SafeString | 
     """Why `profile`'s declaration of interests is not good enough to sign with on `today`,
     with the way to put it right; None when it is current. (The policy is the caller's.)
     The reason links to the page where reviewers make their own declaration, so it is HTML."""
-    if not profile.declaration.strip():
+    if not has_words(profile.declaration):
         return format_html(
             "You have no declaration of interests on record. Every sign-off shows who gave it "
             "with what they declared, so make one before you sign (write “None declared” if "
             "you have nothing to declare): {}.",
             _declaration_link(),
         )
-    if profile.declared_on is None:
+    # A date still to come is not a declaration made: it would never lapse.
+    if profile.declared_on is None or profile.declared_on > today:
         return format_html(
-            "Your declaration of interests has no date, so nobody can tell whether it is "
-            "current. Confirm or update it before you sign: {}.",
+            "Your declaration of interests has no date, or a date still to come, so nobody can "
+            "tell whether it is current. Confirm or update it before you sign: {}.",
             _declaration_link(),
         )
     if profile.declared_on < declaration_cutoff(today):

@@ -1,12 +1,13 @@
 """Freezing working rows into the published read model.
 
 This module is the one writer of what readers see: `publish` (and `publish_in_bulk` for
-generated content), `name_approver`, `withdraw` and `remove`. Nothing else writes the published
-tables.
+generated content), `name_approver`, `sources_checked`, `withdraw` and `remove`. Nothing else
+writes the published tables.
 """
 
+import copy
 import datetime
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 from django.db import models, transaction
 from django.db.models import (
@@ -128,18 +129,45 @@ def sources_checked(reference_ids, *, on) -> int:
     stale = references.filter(Q(last_checked_on__isnull=True) | Q(last_checked_on__lt=on))
     # Not an edit of the source, so no version of it (content's own update() refuses).
     models.QuerySet.update(stale, last_checked_on=on)
-    checked = set(references.values_list("authors", "title"))
+    checked = dict.fromkeys(references.values_list("authors", "title"), on)
     citing = PublishedCitation.objects.filter(reference__in=reference_ids).values("page")
-    changed = []
-    for page in PublishedPage.objects.filter(pk__in=citing).select_for_update():
-        for reference in page.document.get("references", []):
-            cited = (reference["authors"], reference["title"])
-            if cited in checked and _month_read(reference["accessed"]) < on.replace(day=1):
-                reference["accessed"] = on.strftime("%B %Y")
-        changed.append(page)
-    with one_new_edition():
-        PublishedPage.objects.bulk_update(changed, ["document"])
+    changed = [
+        page
+        for page in PublishedPage.objects.filter(pk__in=citing).select_for_update()
+        if _read_since(page.document.get("references", []), checked)
+    ]
+    if changed:
+        with one_new_edition():
+            PublishedPage.objects.bulk_update(changed, ["document"])
     return len(changed)
+
+
+def _read_since(cited: list[dict], checked: dict) -> bool:
+    """Move each source in `cited` (a document's references) on to the month it was checked,
+    from `checked` ((authors, title) to the day), where that is later than the month it says.
+    Whether any moved."""
+    moved = False
+    for reference in cited:
+        on = checked.get((reference["authors"], reference["title"]))
+        if on and _month_read(reference["accessed"]) < on.replace(day=1):
+            reference["accessed"] = on.strftime("%B %Y")
+            moved = True
+    return moved
+
+
+def _with_sources_read_since(snapshot: "PageSnapshot") -> "PageSnapshot":
+    """`snapshot` with its sources accessed no earlier than their latest check: one signed off
+    before a check of a source it shares with another page says the month it was checked."""
+    checked = {
+        (reference.authors, reference.title): reference.last_checked_on
+        for reference in Reference.objects.filter(
+            pk__in=snapshot.reference_ids, last_checked_on__isnull=False
+        )
+    }
+    document = copy.deepcopy(snapshot.document)
+    if _read_since(document.get("references", []), checked):
+        return replace(snapshot, document=document)
+    return snapshot
 
 
 def _month_read(accessed: str) -> datetime.date:
@@ -469,6 +497,7 @@ def publish(
             f"“{snapshot.title}” has no review record: record its review before publishing."
         )
     _check_can_publish(snapshot)
+    snapshot = _with_sources_read_since(snapshot)
     page = PublishedPage.objects.select_for_update().filter(
         kind=snapshot.kind, object_id=snapshot.object_id
     )

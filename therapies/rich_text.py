@@ -55,8 +55,6 @@ def _without_protocol_relative_links(tag: str, attribute: str, value: str) -> st
     return value
 
 
-# A page may tell readers of a video only where it links to one.
-VIDEO = re.compile(r"\bvideos?\b", re.IGNORECASE)
 # "You can also watch a video about…", "We have a video…": a sentence that sends the reader to
 # a video (seeing a doctor by video, a video appointment or call, is not one).
 PROMISED_VIDEO = re.compile(
@@ -73,6 +71,9 @@ PROMISED_RESOURCE = re.compile(
     re.IGNORECASE,
 )
 PROMISES = (PROMISED_VIDEO, PROMISED_RESOURCE)
+# Words every such promise has, as a database's regular expression matches them (PostgreSQL's
+# and Python's alike): a query finds the few texts worth judging sentence by sentence.
+PROMISE_WORDS = r"video|we(\s+also)?\s+have|we['" "\u2019" r"]ve\s+got"
 SENTENCE_ENDS = re.compile(r"(?<=[.!?])\s+")
 BLANK_LINES = re.compile(r"(\n[ \t\r]*\n)")
 # Lists, headings, quotes, tables and HTML blocks are never cut: only sentences of prose (a

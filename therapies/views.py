@@ -273,11 +273,14 @@ def _approvals(terms: list[PublishedPage]) -> list[dict]:
     """Who gave each entry its latest final approval (of its publication, or of a review that
     found it needed no change), each approver once with their entries: the approver of the
     most recently published entry first."""
-    approvals: dict[int, dict] = {}
+    approvals: dict[tuple, dict] = {}
     for term in sorted(terms, key=lambda term: term.published_at, reverse=True):
         approver = term.approved_by or (term.review.approved_by if term.review else None)
         if approver is not None:
-            approval = approvals.setdefault(approver.pk, {"approver": approver, "terms": []})
+            # One person as readers see them: a new snapshot (a declaration confirmed since)
+            # is not a second approver.
+            seen = (approver.editorial_role, approver.name, approver.job_title)
+            approval = approvals.setdefault(seen, {"approver": approver, "terms": []})
             approval["terms"].append(term)
     for approval in approvals.values():
         approval["terms"].sort(key=lambda term: term.sort_name)

@@ -22,6 +22,7 @@ from reviews import changes, roles, signing
 from reviews.dates import add_months
 from reviews.forms import ContentForm
 from reviews.models import Reviewer
+from reviews.models.reviewers import has_words
 
 CONFIRM, SAVE = "confirm", "save"
 CONFIRMED = "Confirmed the declaration of interests is still correct."
@@ -58,9 +59,9 @@ class DeclarationForm(ContentForm):
 
 def _standing(profile: Reviewer, today, required: bool) -> dict:
     """Where the reviewer's declaration stands, as the top of the page says it."""
-    if not profile.declaration.strip():
+    if not has_words(profile.declaration):
         text = "You have not made a declaration of interests yet."
-    elif profile.declared_on is None:
+    elif profile.declared_on is None or profile.declared_on > today:
         text = "Your declaration of interests has no date: confirm it or update it."
     elif profile.declared_on < signing.declaration_cutoff(today):
         text = (

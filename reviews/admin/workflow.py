@@ -34,6 +34,7 @@ from reviews.models import (
     SignOff,
     WorkflowError,
 )
+from reviews.models.reviewers import has_words
 from reviews.notifications import site_link
 from reviews.preview import Banner, preview_response
 from reviews.spreadsheets import safe_cell
@@ -74,7 +75,7 @@ class ReviewerAdmin(ReviewedContentAdmin):
     def declaration_current(self, obj):
         """Whether the reviewer may sign as far as their declaration goes (reviews.signing):
         Yes, "No — last 3 March 2025", or None when they have made none."""
-        if not obj.declaration.strip():
+        if not has_words(obj.declaration):
             return "None"
         if signing.declaration_is_current(obj):
             return "Yes"
@@ -215,7 +216,7 @@ class PageReviewAdmin(CheckedIds, admin.ModelAdmin):
         "responsible",
     ]
     list_display_links = ["responsible"]
-    list_select_related = ["approved_by", "content_type"]
+    list_select_related = ["content_type"]
     list_filter = [ReviewStatusFilter, PageTypeFilter, ResponsibleFilter]
     # The published page's title, annotated by get_queryset: a review names its page only by
     # content type and id.
@@ -224,19 +225,21 @@ class PageReviewAdmin(CheckedIds, admin.ModelAdmin):
     fields = ["reviewed_on", "approved_by", "next_review_due", "cycle_months", "responsible_editor"]
     readonly_fields = ["reviewed_on", "approved_by", "next_review_due"]
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "responsible_editor":
-            # Reminders go to them: only someone who can still edit and send pages.
-            kwargs["queryset"] = (
-                get_user_model()
-                .objects.filter(is_active=True, is_staff=True)
-                .filter(
-                    Q(is_superuser=True)
-                    | Q(groups__permissions__codename=roles.SUBMIT_FOR_REVIEW.split(".")[1])
-                )
-                .distinct()
-            )
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        chosen = form.base_fields.get("responsible_editor")  # absent where it is read-only
+        if chosen is not None:
+            # Reminders go to them: only someone who can still edit and send pages, and whoever
+            # is responsible now (else saving the cycle alone would quietly unset them).
+            users = get_user_model().objects
+            can_send = users.with_perm(
+                roles.SUBMIT_FOR_REVIEW, backend="django.contrib.auth.backends.ModelBackend"
+            ).filter(is_staff=True)
+            chosen.queryset = users.filter(
+                Q(pk__in=can_send.values("pk")) | Q(pk=getattr(obj, "responsible_editor_id", None))
+            ).select_related("reviewer")
+            chosen.label_from_instance = roles.name_of
+        return form
 
     def get_queryset(self, request):
         published = PublishedPage.objects.filter(review=OuterRef("pk"))

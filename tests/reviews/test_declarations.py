@@ -57,12 +57,18 @@ def test_the_rule_is_on_by_default():
         ("None declared.", None, "Your declaration of interests has no date"),
         ("", "recent", "You have no declaration of interests on record."),
         ("None declared.", "stale", "more than 12 months ago"),
+        ("None declared.", "ahead", "Your declaration of interests has no date, or a date"),
+        ("\u200b", "recent", "You have no declaration of interests on record."),
     ],
 )
 def test_a_reviewer_without_a_current_declaration_cannot_sign(
     in_review, as_user, people, text, on, expected
 ):
-    when = {"recent": today(), "stale": a_year_and_a_day_ago()}.get(on)
+    when = {
+        "recent": today(),
+        "stale": a_year_and_a_day_ago(),
+        "ahead": today() + datetime.timedelta(days=400),
+    }.get(on)
     declare(people["clinical"], text, when)
     response = decide(as_user, in_review, "clinical", "clinical_reviewer")
     assert response.status_code == 200

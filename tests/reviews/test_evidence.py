@@ -12,6 +12,7 @@ import zipfile
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
+from pypdf import PdfReader
 
 from reviews import evidence
 from reviews.models import Publication, ReviewRequest
@@ -28,6 +29,7 @@ from tests.reviews.test_workflow import (
     submit,
 )
 from therapies.models import PublishedPage, Reference, Therapy
+from therapies.publishing import withdraw
 
 THIS_MONTH = timezone.localdate().strftime("%B %Y")
 
@@ -102,6 +104,20 @@ def test_the_public_accessed_date_follows_the_latest_source_check(reviewed, clie
     assert "[accessed May 2022]" not in page
 
 
+def test_a_page_signed_off_before_a_shared_source_was_checked_says_it_was_checked(
+    imatinib, as_user, client
+):
+    sunitinib = Therapy.objects.get(generic_name="sunitinib")
+    edit_summary(as_user, sunitinib, "Sunitinib is a capsule.")
+    waiting = submit(as_user, sunitinib)  # its snapshot says its sources were read in May 2022
+    confirm_with_sources_checked(as_user, imatinib)  # checks the sources both pages cite
+    assert f"[accessed {THIS_MONTH}]" in client.get("/therapies/sunitinib/").text
+    approve_all(as_user, waiting)
+    page = reader_sees(client, "/therapies/sunitinib/")
+    assert "Sunitinib is a capsule." in page
+    assert f"[accessed {THIS_MONTH}]" in page and "[accessed May 2022]" not in page
+
+
 def test_a_source_checked_in_a_review_that_ended_unapproved_keeps_its_date(imatinib, as_user):
     as_user("editor").post(
         f"/admin/therapies/therapy/{imatinib.pk}/confirm-review/", {"summary": "Still right."}
@@ -141,8 +157,11 @@ def test_a_seeded_drug_s_record_is_a_pdf_of_at_most_three_a4_pages(reviewed, as_
     document = evidence.record_document(evidence.record_html(reviewed))
     assert len(document.pages) <= 3
     assert all(round(page.width) == 794 for page in document.pages)  # A4 is 210 mm wide
-    # The fingerprint wraps within the page; the screen's instructions are not printed.
-    assert ".fingerprint code { overflow-wrap: anywhere; }" in evidence.record_html(reviewed)
+    pdf = PdfReader(io.BytesIO(response.content))
+    printed = " ".join(page.extract_text() for page in pdf.pages)
+    # The fingerprint is printed whole (it may wrap), and the page as readers saw it with it.
+    assert reviewed.review_request.content_hash in "".join(printed.split())
+    assert "Imatinib blocks a signal" in printed
 
 
 def test_only_senior_medical_editors_and_administrators_get_the_evidence(
@@ -155,6 +174,13 @@ def test_only_senior_medical_editors_and_administrators_get_the_evidence(
         assert as_user(who).get("/admin/reviews/evidence/pack.zip").status_code == 403, who
     client.logout()
     assert client.get("/admin/reviews/evidence/").status_code == 302  # to the login
+
+
+def test_the_summary_counts_as_overdue_only_pages_readers_can_see(seed):
+    overdue = evidence.summary()["counts"]["overdue"]
+    assert overdue == PublishedPage.objects.count()  # every seeded page is past its date
+    withdraw(PublishedPage.objects.get(kind="therapy", slug="imatinib"), reason="Out of date.")
+    assert evidence.summary()["counts"]["overdue"] == overdue - 1
 
 
 def test_the_evidence_page_maps_the_ten_criteria(seed, as_user):

@@ -19,6 +19,7 @@ from therapies.models import (
     InformationPage,
     PublishedPage,
     SideEffect,
+    Therapy,
     Topic,
     TopicSection,
 )
@@ -76,6 +77,18 @@ def test_the_glossary_names_who_approved_each_entry_after_a_change(seed, as_user
     entry = re.search(r'<div id="adjuvant-therapy">.*?</div>', html, re.S).group()
     assert f"Latest change, published {today.day} {today:%B %Y}: {NOTE}" in text_of_html(entry)
     assert "Simpler words." not in html
+
+
+def test_an_approver_who_renewed_their_declaration_is_still_one_person(seed, client):
+    term = PublishedPage.objects.get(kind="glossary_term", slug="adjuvant-therapy")
+    renewed = term.approved_by
+    renewed.pk = None  # the same person, as they signed after confirming their declaration
+    renewed.declaration = "None declared (confirmed)."
+    renewed.save()
+    PublishedPage.objects.filter(pk=term.pk).update(approved_by=renewed)
+    html = client.get("/glossary/").text
+    assert f"This information has been approved by {FIONA}." in text_of(client.get("/glossary/"))
+    assert json_ld(html)["reviewedBy"]["name"] == "Fiona Cowie"  # one Person, not a list
 
 
 def text_of_html(html: str) -> str:
@@ -158,6 +171,17 @@ def test_a_promise_of_more_information_with_no_link_is_flagged_and_not_printed(
 
 def topic_review(topic):
     return PublishedPage.objects.get(kind="topic", object_id=topic.pk).review
+
+
+def test_a_promise_broken_across_lines_is_listed_for_editors_too(seed, as_user):
+    therapy = Therapy.objects.get(generic_name="imatinib")
+    therapy.summary = "Imatinib is a tablet. We\nhave more information about GIST."
+    therapy.save()
+    dashboard = as_user("editor").get("/admin/").text
+    assert (
+        f'<a href="/admin/therapies/therapy/{therapy.pk}/change/">imatinib</a>: sends readers '
+        "to a video or to more information, and links to none" in dashboard
+    )
 
 
 def test_a_link_in_another_sentence_keeps_no_promise_of_a_video(seed, as_user, client):
